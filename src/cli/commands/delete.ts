@@ -1,0 +1,17 @@
+import { clusterPaths } from '../../engine/cluster-paths.ts';
+import { DaemonClient } from '../../daemon/client.ts';
+import { EmuError } from '../../errors.ts';
+import { resourceName } from '../printers.ts';
+
+/** emu delete pod NAME…: graceful, like kubectl (waits until each pod is gone unless --wait=false). */
+export async function deleteCommand(type: string, names: string[], options: { namespace?: string; wait?: boolean; gracePeriod?: string }): Promise<void> {
+  const [kind, inlineName] = type.split('/');
+  if (resourceName(kind) !== 'pods') throw new EmuError('USAGE', `emu delete supports pods; to remove a StatefulSet's pods use emu scale, or emu down`);
+  const all = inlineName ? [inlineName, ...names] : names;
+  if (all.length === 0) throw new EmuError('USAGE', 'resource name may not be empty: emu delete pod NAME');
+  const client = new DaemonClient(clusterPaths());
+  for (const name of all) {
+    await client.call('deletePod', { name, namespace: options.namespace, wait: options.wait !== false, gracePeriodSeconds: options.gracePeriod === undefined ? undefined : Number(options.gracePeriod) });
+    console.log(`pod "${name}" deleted`);
+  }
+}

@@ -1,0 +1,21 @@
+import { spawn } from 'node:child_process';
+import { clusterPaths } from '../../engine/cluster-paths.ts';
+import { DaemonClient } from '../../daemon/client.ts';
+import { readDaemonInfo } from '../../daemon/launch.ts';
+import { EmuError } from '../../errors.ts';
+
+/**
+ * emu exec POD [-c C] -- CMD: enter the node's namespaces (where the daemon's PIDs
+ * mean something), then the container's; the command's exit code passes through.
+ */
+export async function execCommand(pod: string, command: string[], options: { container?: string; namespace?: string }): Promise<number> {
+  if (command.length === 0) throw new EmuError('USAGE', 'you must specify at least one command for the container: emu exec POD -- CMD');
+  const paths = clusterPaths();
+  const target = await new DaemonClient(paths).call<{ nsenter: string[]; env: string[] }>('exec', { name: pod, container: options.container, namespace: options.namespace });
+  const info = await readDaemonInfo(paths);
+  if (!info) throw new EmuError('CLUSTER_NOT_RUNNING', 'the emu daemon left no process record; run emu down and apply again');
+  const user = process.getuid?.() === 0 ? [] : ['-U', '--preserve-credentials'];
+  const args = ['-t', String(info.nodePid), ...user, '-m', '-p', '-n', '--', ...target.nsenter, 'env', '-i', ...target.env, ...command];
+  const child = spawn('nsenter', args, { stdio: 'inherit' });
+  return await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 1))));
+}

@@ -1,0 +1,14 @@
+import { Cluster } from '../engine/cluster.ts';
+import { clusterPaths } from '../engine/cluster-paths.ts';
+import { DaemonServer } from '../daemon/server.ts';
+
+/** `emu __daemon`: runs as PID 1 of the node started by ensureDaemon. */
+export async function daemonMain(): Promise<void> {
+  const paths = clusterPaths();
+  const cluster = await Cluster.start({ paths, podCidr: process.env.EMU_POD_CIDR, serviceCidr: process.env.EMU_SERVICE_CIDR });
+  const server = new DaemonServer(cluster, paths, () => process.exit(0));
+  await server.listen();
+  // As PID 1 we get no default signal handling: stop gracefully on TERM/INT.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void server.stop());
+  console.log(`emu daemon for cluster ${paths.name} listening on ${paths.socket}`);
+}

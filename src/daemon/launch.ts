@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { EmuError } from '../errors.ts';
+import type { ClusterPaths } from '../engine/cluster-paths.ts';
+import { nodeCommand } from '../node/enter-node.ts';
+import { pollUntil } from '../util/deadline.ts';
+import { isAlive, waitForOnlyChild } from '../util/proc.ts';
+import { DaemonClient } from './client.ts';
+
+export interface DaemonInfo {
+  /** The `unshare` process on the host. */
+  unsharePid: number;
+  /** The node's PID 1 as the host sees it: the handle for nsenter (exec). */
+  nodePid: number;
+}
+
+/** Connect to the cluster's daemon, starting it (in a fresh node) if none is running. */
+export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
+  const client = new DaemonClient(paths);
+  if (await client.isRunning()) return client;
+  // Whatever is left in run/ belongs to a daemon that is gone (e.g. SIGKILLed).
+  await rm(paths.run, { recursive: true, force: true });
+  await mkdir(paths.run, { recursive: true, mode: 0o700 });
+  const log = openSync(paths.daemonLog, 'a');
+  const { file, args } = nodeCommand(['__daemon']);
+  const child = spawn(file, args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, EMU_HOME: paths.root.replace(/\/clusters\/[^/]+$/, '') },
+  });
+  closeSync(log);
+  child.unref();
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const nodePid = await waitForOnlyChild(child.pid!, 10_000);
+  const info: DaemonInfo = { unsharePid: child.pid!, nodePid };
+  await writeFile(paths.daemonInfo, JSON.stringify(info));
+  await pollUntil(
+    'the emu daemon to start',
+    async () => {
+      if (exited) {
+        const tail = (await readFile(paths.daemonLog, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+        throw new EmuError('RUNTIME_FAILED', `the emu daemon exited during start-up:\n${tail}`);
+      }
+      return (await client.isRunning()) || undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 20 },
+  );
+  return client;
+}
+
+export async function readDaemonInfo(paths: ClusterPaths): Promise<DaemonInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(paths.daemonInfo, 'utf8')) as DaemonInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stop the daemon (graceful pod shutdown), wait until its node is gone, clear run state. */
+export async function stopDaemon(paths: ClusterPaths, options: { volumes: boolean }): Promise<boolean> {
+  const client = new DaemonClient(paths);
+  const info = await readDaemonInfo(paths);
+  const running = await client.isRunning();
+  if (running) await client.call('down');
+  if (info) await pollUntil('the emu daemon to exit', () => (isAlive(info.unsharePid) ? undefined : true), { timeoutMs: 120_000, intervalMs: 20 });
+  await rm(paths.run, { recursive: true, force: true });
+  if (options.volumes) await rm(paths.volumes, { recursive: true, force: true });
+  return running;
+}

@@ -1,0 +1,48 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EmuError } from '../errors.ts';
+
+/**
+ * Where a cluster keeps its files. Volumes (one directory per claim) outlive the
+ * cluster until `emu down --volumes`; everything under run/ is per-run state.
+ *
+ *   $EMU_HOME (default ~/.emu)/clusters/<cluster>/
+ *     volumes/<namespace>/<claim>-<set>-<ordinal>/   persistent volumes, open them freely
+ *     run/daemon.sock  run/daemon.json  run/daemon.log
+ *     run/dns/hosts                                  the cluster DNS (pods' /etc/hosts)
+ *     run/pods/<namespace>/<pod>/<uid>/              scratch, logs, projected volumes
+ */
+export interface ClusterPaths {
+  name: string;
+  root: string;
+  volumes: string;
+  run: string;
+  dns: string;
+  pods: string;
+  socket: string;
+  daemonInfo: string;
+  daemonLog: string;
+}
+
+export function clusterPaths(name = process.env.EMU_CLUSTER ?? 'default', home = process.env.EMU_HOME ?? join(homedir(), '.emu')): ClusterPaths {
+  if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
+    throw new EmuError('USAGE', `invalid cluster name "${name}": use lowercase letters, digits and '-'`);
+  }
+  const root = join(resolve(home), 'clusters', name);
+  // Containers get private /tmp and /run: state there would be hidden from them.
+  if (/^\/(tmp|run)(\/|$)/.test(root)) {
+    throw new EmuError('USAGE', `EMU_HOME must not be under /tmp or /run (containers get their own); got ${home}`);
+  }
+  const run = join(root, 'run');
+  return {
+    name,
+    root,
+    volumes: join(root, 'volumes'),
+    run,
+    dns: join(run, 'dns'),
+    pods: join(run, 'pods'),
+    socket: join(run, 'daemon.sock'),
+    daemonInfo: join(run, 'daemon.json'),
+    daemonLog: join(run, 'daemon.log'),
+  };
+}

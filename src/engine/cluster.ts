@@ -1,0 +1,424 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EmuError } from '../errors.ts';
+import { parsePodName } from '../controller/pod-identity.ts';
+import type { PodControl } from '../controller/pod-control.ts';
+import { StatefulSetController, type ControllerEvent } from '../controller/statefulset-controller.ts';
+import { setKey, type PodView, type DeleteReason } from '../controller/types.ts';
+import type { KubeObject, LoadedManifest, ServiceObject, StatefulSetObject } from '../manifest/types.ts';
+import { renderHostsFile, writeHostsFile } from '../network/hosts-file.ts';
+import { NodeNetwork, type NodeNetworkOptions } from '../network/node-network.ts';
+import { installClusterHosts } from '../network/node-dns.ts';
+import { ServiceProxy } from '../network/service-proxy.ts';
+import { PodRuntime } from '../runtime/pod-runtime.ts';
+import type { PodStatus } from '../runtime/pod-spec.ts';
+import { timeScaleFromEnv } from '../runtime/backoff.ts';
+import type { Progress } from '../util/progress.ts';
+import type { ClusterPaths } from './cluster-paths.ts';
+import { dnsServices, targetPortFor, type EndpointPod } from './endpoints.ts';
+import { ObjectStore, RESOURCE_NAMES, type ApplyOutcome } from './object-store.ts';
+import { buildPod } from './pod-builder.ts';
+
+export interface PodRecord {
+  uid: string;
+  name: string;
+  namespace: string;
+  setName: string;
+  ordinal: number;
+  revision: string;
+  labels: Record<string, string>;
+  hostname: string;
+  subdomain: string;
+  createdAt: number;
+  claimDirs: string[];
+  namedPorts: Record<string, number>;
+  runtime: PodRuntime;
+  deleting?: Promise<void>;
+}
+
+export interface ClusterEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** `Pod/<ns>/<name>` or `StatefulSet/<ns>/<name>`. */
+  object: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+}
+
+export interface ClusterOptions extends NodeNetworkOptions {
+  paths: ClusterPaths;
+  timeScale?: number;
+}
+
+/**
+ * The in-process engine: object store, StatefulSet controller, pod runtime, node
+ * network, DNS and service proxies. It must run inside the node's namespaces
+ * (see node/enter-node.ts); the daemon and `emu run` host it there.
+ */
+export class Cluster extends EventEmitter<{ change: [] }> {
+  readonly objects = new ObjectStore();
+  readonly network: NodeNetwork;
+  readonly events: ClusterEvent[] = [];
+  private readonly pods = new Map<string, PodRecord>();
+  private readonly controller: StatefulSetController;
+  private readonly proxies = new Map<string, { ip: string; proxies: ServiceProxy[] }>();
+  private readonly timeScale: number;
+  private hostsContent = '';
+  private dnsQueued = false;
+  private shuttingDown = false;
+
+  private constructor(readonly options: ClusterOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.network = new NodeNetwork(options);
+    this.timeScale = options.timeScale ?? timeScaleFromEnv();
+    this.controller = new StatefulSetController({
+      podControl: this.podControl(),
+      listPods: (key) => this.podViews(key),
+      recorder: (e) => this.record(e),
+    });
+  }
+
+  get paths(): ClusterPaths {
+    return this.options.paths;
+  }
+
+  /** Set up the node (bridge, DNS) in the current namespaces and return the engine. */
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const cluster = new Cluster(options);
+    const { paths } = options;
+    await mkdir(paths.dns, { recursive: true });
+    await mkdir(paths.volumes, { recursive: true });
+    await rm(paths.pods, { recursive: true, force: true });
+    await cluster.network.setUp();
+    await writeHostsFile(paths.dns, renderHostsFile([]));
+    await installClusterHosts(paths.run, paths.dns);
+    return cluster;
+  }
+
+  // ---- objects ------------------------------------------------------------
+
+  /** kubectl apply: create or update each object; returns kubectl's lines. */
+  async apply(manifests: readonly LoadedManifest[]): Promise<{ object: KubeObject; outcome: ApplyOutcome; line: string }[]> {
+    const results = [];
+    // ConfigMaps and Secrets first, Services next, so pods find what they reference.
+    const order: KubeObject['kind'][] = ['ConfigMap', 'Secret', 'Service', 'StatefulSet'];
+    const sorted = [...manifests].sort((a, b) => order.indexOf(a.object.kind) - order.indexOf(b.object.kind));
+    for (const { object } of sorted) {
+      const outcome = this.objects.apply(object);
+      if (outcome !== 'unchanged') {
+        if (object.kind === 'Service') await this.syncServiceProxy(object);
+        if (object.kind === 'StatefulSet') this.controller.upsert(object);
+      }
+      results.push({ object, outcome, line: `${RESOURCE_NAMES[object.kind]}/${object.metadata.name} ${outcome}` });
+    }
+    // Report in the order the user wrote them, as kubectl does.
+    results.sort((a, b) => manifests.findIndex((m) => m.object === a.object) - manifests.findIndex((m) => m.object === b.object));
+    this.queueDnsUpdate();
+    this.emit('change');
+    return results;
+  }
+
+  statefulSet(namespace: string, name: string): StatefulSetObject {
+    const set = this.objects.get('StatefulSet', namespace, name);
+    if (!set) throw new EmuError('NOT_FOUND', `statefulsets.apps "${name}" not found`);
+    return set;
+  }
+
+  setStatus(set: StatefulSetObject) {
+    return this.controller.status(setKey(set));
+  }
+
+  setHistory(set: StatefulSetObject) {
+    return this.controller.history(setKey(set));
+  }
+
+  async scale(namespace: string, name: string, replicas: number): Promise<void> {
+    if (!Number.isInteger(replicas) || replicas < 0) throw new EmuError('USAGE', `--replicas must be a non-negative integer, got ${replicas}`);
+    const set = structuredClone(this.statefulSet(namespace, name));
+    set.spec.replicas = replicas;
+    this.objects.apply(set);
+    this.controller.upsert(set);
+    this.emit('change');
+  }
+
+  // ---- pods ---------------------------------------------------------------
+
+  listPods(namespace?: string): PodRecord[] {
+    return [...this.pods.values()]
+      .filter((p) => !namespace || p.namespace === namespace)
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.setName.localeCompare(b.setName) || a.ordinal - b.ordinal);
+  }
+
+  pod(namespace: string, name: string): PodRecord {
+    const pod = this.pods.get(`${namespace}/${name}`);
+    if (!pod) throw new EmuError('NOT_FOUND', `pods "${name}" not found`);
+    return pod;
+  }
+
+  /** kubectl delete pod: graceful stop; the StatefulSet controller then recreates it. */
+  async deletePod(namespace: string, name: string, options: { wait?: boolean; gracePeriodSeconds?: number } = {}): Promise<void> {
+    const pod = this.pod(namespace, name);
+    const done = this.stopPod(pod, options.gracePeriodSeconds);
+    if (options.wait ?? true) await done;
+  }
+
+  /** Wait until a condition on the cluster holds, re-checking on every change. */
+  async waitFor<T>(what: string, check: () => T | undefined, options: { timeoutMs: number; progress?: Progress }): Promise<T> {
+    const first = check();
+    if (first !== undefined) return first;
+    return await new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new EmuError('TIMEOUT', `timed out after ${options.timeoutMs / 1000}s waiting for ${what}`)), options.timeoutMs);
+      const onChange = () => {
+        options.progress?.update(`waiting for ${what}`);
+        try {
+          const value = check();
+          if (value !== undefined) finish(undefined, value);
+        } catch (error) {
+          finish(error as Error);
+        }
+      };
+      const finish = (error?: Error, value?: T) => {
+        clearTimeout(timer);
+        this.off('change', onChange);
+        options.progress?.done();
+        error ? reject(error) : resolve(value as T);
+      };
+      this.on('change', onChange);
+    });
+  }
+
+  /** Wait until a StatefulSet has all its replicas Ready (and no extra pods). */
+  waitForSetReady(namespace: string, name: string, options: { timeoutMs: number; progress?: Progress }): Promise<true> {
+    return this.waitFor(
+      `statefulset ${name} to be ready`,
+      () => {
+        const set = this.statefulSet(namespace, name);
+        const pods = this.listPods(namespace).filter((p) => p.setName === name);
+        const want = set.spec.replicas ?? 1;
+        const ready = pods.filter((p) => p.runtime.status.ready && !p.runtime.isTerminating).length;
+        options.progress?.update(`statefulset ${name}: ${ready}/${want} ready`);
+        return pods.length === want && ready === want ? true : undefined;
+      },
+      options,
+    );
+  }
+
+  /** Names resolve exactly as pods see them: from the cluster hosts file. */
+  resolve(name: string): string[] {
+    return this.hostsContent
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split(/\s+/))
+      .filter(([, ...names]) => names.includes(name))
+      .map(([ip]) => ip);
+  }
+
+  claims(): Promise<{ namespace: string; name: string; dir: string; createdAt: number }[]> {
+    return listClaims(this.paths.volumes);
+  }
+
+  claimDir(namespace: string, claim: string): string {
+    return join(this.paths.volumes, namespace, claim);
+  }
+
+  /** Stop every pod (each with its grace period) and the proxies. The node goes with the process. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await this.controller.stop();
+    await Promise.all([...this.pods.values()].map((p) => this.stopPod(p)));
+    await Promise.all([...this.proxies.values()].flatMap((p) => p.proxies.map((x) => x.stop())));
+  }
+
+  // ---- internals ------------------------------------------------------------
+
+  private podControl(): PodControl {
+    return {
+      createPod: (set, ordinal, revision) => this.createPod(set as StatefulSetObject, ordinal, revision),
+      deletePod: async (namespace, name, reason: DeleteReason) => {
+        const pod = this.pods.get(`${namespace}/${name}`);
+        if (pod) void this.stopPod(pod, undefined, reason);
+      },
+      deleteClaims: async (set, ordinal) => {
+        for (const t of set.spec?.volumeClaimTemplates ?? []) {
+          await rm(this.claimDir(set.metadata!.namespace!, `${t.metadata!.name}-${set.metadata!.name}-${ordinal}`), { recursive: true, force: true });
+        }
+      },
+    };
+  }
+
+  private async createPod(set: StatefulSetObject, ordinal: number, revision: string): Promise<void> {
+    if (this.shuttingDown) return;
+    const namespace = set.metadata.namespace;
+    const uid = randomUUID();
+    const name = `${set.metadata.name}-${ordinal}`;
+    const scratch = join(this.paths.pods, namespace, name, uid.slice(0, 8));
+    const built = await buildPod(set, ordinal, revision, scratch, {
+      configMap: (ns, n) => this.objects.get('ConfigMap', ns, n),
+      secret: (ns, n) => this.objects.get('Secret', ns, n),
+      claimDir: (ns, claim) => this.claimDir(ns, claim),
+      dnsDir: this.paths.dns,
+    });
+    const runtime = new PodRuntime(built.spec, this.network, this.timeScale);
+    const templateSpec = set.spec.template.spec!;
+    const record: PodRecord = {
+      uid,
+      name,
+      namespace,
+      setName: set.metadata.name,
+      ordinal,
+      revision,
+      labels: built.identity.labels,
+      hostname: built.identity.hostname,
+      subdomain: built.identity.subdomain,
+      createdAt: Date.now(),
+      claimDirs: built.identity.claimNames.map((c) => this.claimDir(namespace, c)),
+      namedPorts: Object.fromEntries(templateSpec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.name).map((p) => [p.name!, p.containerPort])),
+      runtime,
+    };
+    this.pods.set(`${namespace}/${name}`, record);
+    const podObject = `Pod/${namespace}/${name}`;
+    this.record({ type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to emu`, object: podObject });
+    let last: PodStatus['reason'] = '';
+    runtime.on('change', () => {
+      const status = runtime.status;
+      if (status.reason !== last) {
+        if (status.reason === 'CrashLoopBackOff') this.record({ type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', object: podObject });
+        if (status.phase === 'Failed') this.record({ type: 'Warning', reason: 'Failed', message: status.message ?? 'pod failed', object: podObject });
+        last = status.reason;
+      }
+      this.podChanged(record);
+    });
+    try {
+      await runtime.start();
+    } catch (error) {
+      this.pods.delete(`${namespace}/${name}`);
+      this.podChanged(record);
+      throw error;
+    }
+    this.record({ type: 'Normal', reason: 'Started', message: `Started pod sandbox with IP ${runtime.status.podIP}`, object: podObject });
+  }
+
+  private stopPod(pod: PodRecord, gracePeriodSeconds?: number, reason?: DeleteReason): Promise<void> {
+    pod.deleting ??= (async () => {
+      this.record({ type: 'Normal', reason: 'Killing', message: `Stopping pod ${pod.name}${reason ? ` (${reason})` : ''}`, object: `Pod/${pod.namespace}/${pod.name}` });
+      await pod.runtime.stop(gracePeriodSeconds);
+      this.pods.delete(`${pod.namespace}/${pod.name}`);
+      await rm(pod.runtime.spec.scratchDir, { recursive: true, force: true }).catch(() => undefined);
+      this.podChanged(pod);
+    })();
+    return pod.deleting;
+  }
+
+  private podChanged(pod: PodRecord): void {
+    this.controller.podChanged(`${pod.namespace}/${pod.setName}`);
+    this.queueDnsUpdate();
+    this.emit('change');
+  }
+
+  private podViews(key: string): PodView[] {
+    const [namespace, setName] = key.split('/');
+    return this.listPods(namespace)
+      .filter((p) => p.setName === setName)
+      .map((p) => ({
+        name: p.name,
+        ordinal: parsePodName(p.name)!.ordinal,
+        revision: p.revision,
+        phase: p.runtime.status.phase,
+        ready: p.runtime.status.ready,
+        readySinceMs: p.runtime.status.readySinceMs,
+        terminating: Boolean(p.deleting) || p.runtime.isTerminating,
+      }));
+  }
+
+  private endpointPods(): EndpointPod[] {
+    return this.listPods().map((p) => ({
+      name: p.name,
+      namespace: p.namespace,
+      labels: p.labels,
+      ip: p.runtime.status.podIP,
+      ready: p.runtime.status.ready,
+      terminating: Boolean(p.deleting),
+      hostname: p.hostname,
+      subdomain: p.subdomain,
+      ordinal: p.ordinal,
+      namedPorts: p.namedPorts,
+    }));
+  }
+
+  /** Coalesce a burst of pod changes into one hosts-file write, written only when it differs. */
+  private queueDnsUpdate(): void {
+    if (this.dnsQueued) return;
+    this.dnsQueued = true;
+    queueMicrotask(() => {
+      this.dnsQueued = false;
+      const ips = new Map([...this.proxies].map(([k, v]) => [k, v.ip]));
+      const content = renderHostsFile(dnsServices(this.objects.list('Service'), this.endpointPods(), ips));
+      if (content === this.hostsContent) return;
+      this.hostsContent = content;
+      writeHostsFile(this.paths.dns, content).catch((error) => this.record({ type: 'Warning', reason: 'DNSWriteFailed', message: String(error), object: 'Node/emu' }));
+    });
+  }
+
+  private async syncServiceProxy(service: ServiceObject): Promise<void> {
+    const key = `${service.metadata.namespace}/${service.metadata.name}`;
+    const old = this.proxies.get(key);
+    if (old) {
+      await Promise.all(old.proxies.map((p) => p.stop()));
+      this.proxies.delete(key);
+      await this.network.removeServiceIp(old.ip);
+    }
+    if (service.spec.clusterIP === 'None') return;
+    const ip = await this.network.addServiceIp();
+    const proxies = (service.spec.ports ?? []).map(
+      (port) =>
+        new ServiceProxy(ip, port.port, () =>
+          this.endpointPods()
+            .filter((p) => p.ip && p.ready && !p.terminating && p.namespace === service.metadata.namespace && Object.entries(service.spec.selector ?? {}).every(([k, v]) => p.labels[k] === v))
+            .flatMap((p) => {
+              const target = targetPortFor({ port: port.port, targetPort: port.targetPort }, p);
+              return target ? [{ ip: p.ip!, port: target }] : [];
+            }),
+        ),
+    );
+    await Promise.all(proxies.map((p) => p.start()));
+    this.proxies.set(key, { ip, proxies });
+  }
+
+  serviceClusterIP(namespace: string, name: string): string | undefined {
+    return this.proxies.get(`${namespace}/${name}`)?.ip;
+  }
+
+  private record(event: ControllerEvent): void {
+    const now = Date.now();
+    const same = this.events.find((e) => e.object === event.object && e.reason === event.reason && e.message === event.message);
+    if (same) {
+      same.count++;
+      same.lastSeen = now;
+    } else {
+      this.events.push({ ...event, firstSeen: now, lastSeen: now, count: 1 });
+      if (this.events.length > 2000) this.events.shift();
+    }
+  }
+
+  eventsFor(object: string): ClusterEvent[] {
+    return this.events.filter((e) => e.object === object);
+  }
+}
+
+async function listClaims(root: string): Promise<{ namespace: string; name: string; dir: string; createdAt: number }[]> {
+  const out = [];
+  for (const namespace of await readdir(root).catch(() => [] as string[])) {
+    for (const name of await readdir(join(root, namespace)).catch(() => [] as string[])) {
+      const dir = join(root, namespace, name);
+      const info = await stat(dir);
+      out.push({ namespace, name, dir, createdAt: info.birthtimeMs || info.ctimeMs });
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,186 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Container, EnvVar, Probe, Volume } from 'kubernetes-types/core/v1.d.ts';
+import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
+import { EmuError } from '../errors.ts';
+import { podIdentity, type PodIdentity } from '../controller/pod-identity.ts';
+import { containerArgv, findImage } from '../images/catalog.ts';
+import type { ConfigMapObject, SecretObject } from '../manifest/types.ts';
+import type { VolumeMount } from '../runtime/mount-plan.ts';
+import type { RuntimeContainer, RuntimePodSpec } from '../runtime/pod-spec.ts';
+import type { ProbeSpec } from '../runtime/probe.ts';
+
+/** What building a pod needs to look up: ConfigMaps, Secrets, and where things live. */
+export interface PodBuildContext {
+  configMap(namespace: string, name: string): ConfigMapObject | undefined;
+  secret(namespace: string, name: string): SecretObject | undefined;
+  /** Directory of a persistent volume claim (created if missing). */
+  claimDir(namespace: string, claim: string): string;
+  dnsDir: string;
+}
+
+export interface BuiltPod {
+  identity: PodIdentity;
+  spec: RuntimePodSpec;
+}
+
+/**
+ * Turn one ordinal of a StatefulSet into everything the runtime needs: resolved
+ * images, environment, and volume directories (claims, emptyDir, projected
+ * ConfigMaps and Secrets). Throws a located, user-facing error for a missing
+ * ConfigMap/Secret/key, as the kubelet reports CreateContainerConfigError.
+ */
+export async function buildPod(set: StatefulSet, ordinal: number, revision: string, scratchDir: string, ctx: PodBuildContext): Promise<BuiltPod> {
+  const identity = podIdentity(set, ordinal, revision);
+  const namespace = set.metadata?.namespace ?? 'default';
+  const podSpec = set.spec!.template.spec!;
+  const volumeDirs = new Map<string, { dir: string; readOnly: boolean }>();
+
+  const claims = set.spec?.volumeClaimTemplates ?? [];
+  claims.forEach((t, i) => volumeDirs.set(t.metadata!.name!, { dir: ctx.claimDir(namespace, identity.claimNames[i]), readOnly: false }));
+  for (const volume of podSpec.volumes ?? []) {
+    volumeDirs.set(volume.name, await prepareVolume(volume, namespace, join(scratchDir, 'volumes', volume.name), ctx));
+  }
+  for (const { dir } of volumeDirs.values()) await mkdir(dir, { recursive: true });
+
+  const fieldValues: Record<string, string> = {
+    'metadata.name': identity.name,
+    'metadata.namespace': namespace,
+    'spec.nodeName': 'emu',
+    'spec.serviceAccountName': 'default',
+  };
+  const toRuntime = (c: Container): RuntimeContainer => ({
+    name: c.name,
+    image: c.image!,
+    argv: containerArgv(findImage(c.image!), c.command, c.args),
+    env: resolveEnv(c, namespace, identity, fieldValues, ctx),
+    workingDir: c.workingDir,
+    mounts: (c.volumeMounts ?? []).map((m): VolumeMount => {
+      const volume = volumeDirs.get(m.name)!;
+      return { source: m.subPath ? join(volume.dir, m.subPath) : volume.dir, target: m.mountPath, readOnly: Boolean(m.readOnly) || volume.readOnly };
+    }),
+    readinessProbe: probe(c.readinessProbe, c),
+    livenessProbe: probe(c.livenessProbe, c),
+    startupProbe: probe(c.startupProbe, c),
+  });
+  // subPath mounts need their file or directory to exist before binding.
+  for (const c of [...(podSpec.initContainers ?? []), ...podSpec.containers]) {
+    for (const m of c.volumeMounts ?? []) if (m.subPath) await mkdir(join(volumeDirs.get(m.name)!.dir, m.subPath), { recursive: true }).catch(() => undefined);
+  }
+
+  return {
+    identity,
+    spec: {
+      name: identity.name,
+      namespace,
+      hostname: identity.hostname,
+      initContainers: (podSpec.initContainers ?? []).map(toRuntime),
+      containers: podSpec.containers.map(toRuntime),
+      terminationGracePeriodSeconds: podSpec.terminationGracePeriodSeconds ?? 30,
+      restartPolicy: (podSpec.restartPolicy as RuntimePodSpec['restartPolicy']) ?? 'Always',
+      scratchDir,
+      dnsDir: ctx.dnsDir,
+    },
+  };
+}
+
+async function prepareVolume(volume: Volume, namespace: string, dir: string, ctx: PodBuildContext): Promise<{ dir: string; readOnly: boolean }> {
+  if (volume.persistentVolumeClaim) return { dir: ctx.claimDir(namespace, volume.persistentVolumeClaim.claimName), readOnly: Boolean(volume.persistentVolumeClaim.readOnly) };
+  if (volume.configMap || volume.secret) {
+    const source = volume.configMap ?? volume.secret!;
+    const name = volume.configMap ? volume.configMap.name! : volume.secret!.secretName!;
+    const object = volume.configMap ? ctx.configMap(namespace, name) : ctx.secret(namespace, name);
+    const what = volume.configMap ? 'configmap' : 'secret';
+    await mkdir(dir, { recursive: true });
+    if (!object) {
+      if (source.optional) return { dir, readOnly: true };
+      throw new EmuError('NOT_FOUND', `volume "${volume.name}": ${what} "${name}" not found in namespace "${namespace}"; apply it first`);
+    }
+    const data = volume.configMap ? stringData(object as ConfigMapObject) : secretData(object as SecretObject);
+    const items = source.items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
+    for (const item of items) {
+      if (!(item.key in data)) throw new EmuError('NOT_FOUND', `volume "${volume.name}": key "${item.key}" not found in ${what} "${name}"`);
+      const file = join(dir, item.path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, data[item.key]);
+      await chmod(file, item.mode ?? source.defaultMode ?? 0o644);
+    }
+    return { dir, readOnly: true };
+  }
+  // emptyDir (and anything the validator let through as not emulated): a fresh per-incarnation directory.
+  return { dir, readOnly: false };
+}
+
+function stringData(cm: ConfigMapObject): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(cm.data ?? {})) out[k] = Buffer.from(v);
+  for (const [k, v] of Object.entries(cm.binaryData ?? {})) out[k] = Buffer.from(v, 'base64');
+  return out;
+}
+
+function secretData(secret: SecretObject): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(secret.data ?? {})) out[k] = Buffer.from(v, 'base64');
+  for (const [k, v] of Object.entries(secret.stringData ?? {})) out[k] = Buffer.from(v);
+  return out;
+}
+
+function resolveEnv(c: Container, namespace: string, identity: PodIdentity, fields: Record<string, string>, ctx: PodBuildContext): RuntimeContainer['env'] {
+  const env: RuntimeContainer['env'] = [];
+  for (const from of c.envFrom ?? []) {
+    const data = from.configMapRef
+      ? lookupData('configmap', from.configMapRef.name!, namespace, ctx, from.configMapRef.optional)
+      : lookupData('secret', from.secretRef!.name!, namespace, ctx, from.secretRef!.optional);
+    for (const [k, v] of Object.entries(data)) env.push({ name: (from.prefix ?? '') + k, value: v.toString() });
+  }
+  for (const e of c.env ?? []) env.push(resolveOne(e, namespace, identity, fields, ctx, c.name));
+  return env;
+}
+
+function resolveOne(e: EnvVar, namespace: string, identity: PodIdentity, fields: Record<string, string>, ctx: PodBuildContext, container: string): RuntimeContainer['env'][number] {
+  const from = e.valueFrom;
+  if (!from) return { name: e.name, value: e.value ?? '' };
+  if (from.fieldRef) {
+    const path = from.fieldRef.fieldPath;
+    if (path === 'status.podIP') return { name: e.name, value: '', fromPodIP: true };
+    const label = /^metadata\.labels\['(.+)'\]$/.exec(path);
+    if (label) return { name: e.name, value: identity.labels[label[1]] ?? '' };
+    return { name: e.name, value: fields[path] ?? '' };
+  }
+  const ref = from.configMapKeyRef ?? from.secretKeyRef!;
+  const kind = from.configMapKeyRef ? 'configmap' : 'secret';
+  const data = lookupData(kind, ref.name!, namespace, ctx, ref.optional);
+  if (!(ref.key in data)) {
+    if (ref.optional) return { name: e.name, value: '' };
+    throw new EmuError('NOT_FOUND', `container "${container}": env ${e.name}: key "${ref.key}" not found in ${kind} "${ref.name}"`);
+  }
+  return { name: e.name, value: data[ref.key].toString() };
+}
+
+function lookupData(kind: 'configmap' | 'secret', name: string, namespace: string, ctx: PodBuildContext, optional?: boolean): Record<string, Buffer> {
+  const object = kind === 'configmap' ? ctx.configMap(namespace, name) : ctx.secret(namespace, name);
+  if (!object) {
+    if (optional) return {};
+    throw new EmuError('NOT_FOUND', `${kind} "${name}" not found in namespace "${namespace}"; apply it first`);
+  }
+  return kind === 'configmap' ? stringData(object as ConfigMapObject) : secretData(object as SecretObject);
+}
+
+function probe(p: Probe | undefined, c: Container): ProbeSpec | undefined {
+  if (!p) return undefined;
+  const port = (value: number | string) => {
+    if (typeof value === 'number') return value;
+    const named = c.ports?.find((cp) => cp.name === value)?.containerPort;
+    return named ?? Number(value);
+  };
+  return {
+    exec: p.exec?.command ? { command: p.exec.command } : undefined,
+    tcpSocket: p.tcpSocket ? { port: port(p.tcpSocket.port) } : undefined,
+    httpGet: p.httpGet ? { port: port(p.httpGet.port), path: p.httpGet.path ?? '/', scheme: p.httpGet.scheme, httpHeaders: p.httpGet.httpHeaders } : undefined,
+    initialDelaySeconds: p.initialDelaySeconds ?? 0,
+    periodSeconds: p.periodSeconds ?? 10,
+    timeoutSeconds: p.timeoutSeconds ?? 1,
+    successThreshold: p.successThreshold ?? 1,
+    failureThreshold: p.failureThreshold ?? 3,
+  };
+}

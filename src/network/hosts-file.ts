@@ -1,0 +1,49 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What the DNS shim needs to know about one service and its endpoints. */
+export interface DnsService {
+  name: string;
+  namespace: string;
+  /** ClusterIP services: their virtual IP. Headless services: undefined. */
+  clusterIP?: string;
+  /** Endpoint pods in ordinal order; `ready` already folds in publishNotReadyAddresses. */
+  endpoints: { podName: string; ip: string; ready: boolean; hostname: string; subdomain?: string }[];
+}
+
+const DOMAIN = 'cluster.local';
+
+/** Every spelling Kubernetes DNS answers for a name within a namespace. */
+export function dnsNames(name: string, namespace: string): string[] {
+  return [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.${DOMAIN}`];
+}
+
+/**
+ * Render the cluster's hosts file. Headless services list each ready pod under its
+ * own `<pod>.<svc>` names and under the service names (glibc returns every address
+ * listed for a name, in file order, so the service name resolves to all ready pods,
+ * lowest ordinal first). ClusterIP services map their names to the virtual IP.
+ */
+export function renderHostsFile(services: readonly DnsService[]): string {
+  const lines = ['# emu cluster DNS: rewritten whole (by rename) whenever endpoints change', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+  const sorted = [...services].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  for (const svc of sorted) {
+    if (svc.clusterIP) {
+      lines.push(`${svc.clusterIP}\t${dnsNames(svc.name, svc.namespace).join(' ')}`);
+      continue;
+    }
+    for (const ep of svc.endpoints) {
+      if (!ep.ready) continue;
+      const own = ep.subdomain === svc.name ? dnsNames(`${ep.hostname}.${svc.name}`, svc.namespace) : [];
+      lines.push(`${ep.ip}\t${[...own, ...dnsNames(svc.name, svc.namespace)].join(' ')}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Replace the file by rename, so a reader sees the old file or the new one, never a partial one. */
+export async function writeHostsFile(dir: string, content: string): Promise<void> {
+  const tmp = join(dir, `.hosts.${process.pid}.tmp`);
+  await writeFile(tmp, content, { mode: 0o644 });
+  await rename(tmp, join(dir, 'hosts'));
+}

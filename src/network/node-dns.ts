@@ -1,0 +1,25 @@
+import { mkdir, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { EmuError } from '../errors.ts';
+import { DNS_MOUNT_POINT } from '../runtime/mount-plan.ts';
+
+/**
+ * Make the node's (and so every pod's) /etc/hosts the cluster's hosts file.
+ * A bind mount of the file itself would pin one inode and miss every rename, so
+ * /etc gets an overlay (in the node's private mount namespace only) in which
+ * `hosts` is a symlink into a bind-mounted directory, where rename works.
+ */
+export async function installClusterHosts(runDir: string, dnsDir: string): Promise<void> {
+  const layer = join(runDir, 'etc-overlay');
+  await rm(layer, { recursive: true, force: true });
+  await mkdir(join(layer, 'upper', DNS_MOUNT_POINT.slice('/etc/'.length)), { recursive: true });
+  await mkdir(join(layer, 'work'), { recursive: true });
+  await symlink(`${DNS_MOUNT_POINT}/hosts`, join(layer, 'upper', 'hosts'));
+  try {
+    await execa('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=/etc,upperdir=${layer}/upper,workdir=${layer}/work`, '/etc']);
+    await execa('mount', ['--bind', dnsDir, DNS_MOUNT_POINT]);
+  } catch (error) {
+    throw new EmuError('RUNTIME_FAILED', `could not give the node its cluster /etc/hosts: ${(error as { stderr?: string }).stderr ?? error}`, { cause: error });
+  }
+}

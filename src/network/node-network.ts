@@ -1,0 +1,87 @@
+import { execa } from 'execa';
+import { EmuError } from '../errors.ts';
+import { IpPool } from './ip-pool.ts';
+
+export interface NodeNetworkOptions {
+  /** Pod addresses, like kind's default. */
+  podCidr?: string;
+  /** Service virtual IPs, like kind's default. */
+  serviceCidr?: string;
+}
+
+const BRIDGE = 'emu0';
+
+/**
+ * The node's network: a bridge in the node's own network namespace (the one this
+ * process runs in), with one veth per pod incarnation. Nothing here touches the
+ * host's interfaces: the whole namespace disappears with the node's processes.
+ */
+export class NodeNetwork {
+  readonly pods: IpPool;
+  readonly services: IpPool;
+  private vethCounter = 0;
+
+  constructor(options: NodeNetworkOptions = {}) {
+    this.pods = new IpPool(options.podCidr ?? '10.244.0.0/16');
+    this.services = new IpPool(options.serviceCidr ?? '10.96.0.0/16');
+  }
+
+  async setUp(): Promise<void> {
+    await ipBatch([
+      'link set lo up',
+      `link add ${BRIDGE} type bridge`,
+      `addr add ${this.pods.gateway}/${this.pods.prefixLength} dev ${BRIDGE}`,
+      `link set ${BRIDGE} up`,
+    ]);
+  }
+
+  /**
+   * Give a pod's network namespace (held by process `pid`) an eth0 on the bridge,
+   * a fresh address, and a default route via the node.
+   */
+  async attachPod(pid: number): Promise<string> {
+    const ip = this.pods.allocate();
+    const hostVeth = `veth${(this.vethCounter++).toString(16)}`;
+    try {
+      await ipBatch([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
+      await ipBatch(
+        ['link set lo up', `addr add ${ip}/${this.pods.prefixLength} dev eth0`, 'link set eth0 up', `route add default via ${this.pods.gateway}`],
+        ['nsenter', '-t', String(pid), '-n'],
+      );
+    } catch (error) {
+      this.pods.release(ip);
+      throw error;
+    }
+    return ip;
+  }
+
+  /** The pod's veth goes away with its namespace; only the address is ours to return. */
+  detachPod(ip: string): void {
+    this.pods.release(ip);
+  }
+
+  async addServiceIp(): Promise<string> {
+    const ip = this.services.allocate();
+    await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`]);
+    return ip;
+  }
+
+  async removeServiceIp(ip: string): Promise<void> {
+    await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`]).catch(() => undefined);
+    this.services.release(ip);
+  }
+
+  /** Cut a pod off the network (chaos: partition), or reconnect it. */
+  async setPodLink(pid: number, up: boolean): Promise<void> {
+    await ipBatch([`link set eth0 ${up ? 'up' : 'down'}`], ['nsenter', '-t', String(pid), '-n']);
+  }
+}
+
+async function ipBatch(commands: string[], prefix: string[] = []): Promise<void> {
+  const [file, ...args] = [...prefix, 'ip', '-batch', '-'];
+  try {
+    await execa(file, args, { input: commands.join('\n') + '\n' });
+  } catch (error) {
+    throw new EmuError('RUNTIME_FAILED', `network setup failed (${commands[0]}…): ${(error as { stderr?: string }).stderr?.trim() || String(error)}`, { cause: error });
+  }
+}

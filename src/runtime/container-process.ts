@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { shellJoin } from '../util/shell-quote.ts';
+import { signalQuietly, waitForOnlyChild } from '../util/proc.ts';
+import { planMounts } from './mount-plan.ts';
+import type { RuntimeContainer } from './pod-spec.ts';
+import type { Sandbox } from './sandbox.ts';
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface ContainerExit {
+  exitCode: number;
+  /** Set when the process died of a signal (exit code is then 128 + signal number). */
+  signal?: string;
+}
+
+/** The environment a container's processes see, `status.podIP` filled in. */
+export function containerEnv(spec: RuntimeContainer, hostname: string, podIP: string): string[] {
+  const env = new Map<string, string>([
+    ['PATH', DEFAULT_PATH],
+    ['HOSTNAME', hostname],
+    ['HOME', '/root'],
+  ]);
+  for (const e of spec.env) env.set(e.name, e.fromPodIP ? podIP : e.value);
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * One run of a container: its own mount namespace (volumes at their mountPaths,
+ * private /run and /tmp) inside the pod's other namespaces. nsenter forks once to
+ * enter the PID namespace; the container's main process is that child, and it is
+ * the one that gets SIGTERM (nsenter forwards no signals).
+ */
+export class ContainerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly mainPid: number,
+    readonly exited: Promise<ContainerExit>,
+  ) {}
+
+  static async start(opts: { sandbox: Sandbox; spec: RuntimeContainer; hostname: string; podIP: string; scratchDir: string; dnsDir: string; logFile: string }): Promise<ContainerProcess> {
+    const { spec, scratchDir } = opts;
+    await mkdir(scratchDir, { recursive: true });
+    const plan = planMounts({ mounts: spec.mounts, scratch: scratchDir, dnsDir: opts.dnsDir, exists: existsSync });
+    const env = containerEnv(spec, opts.hostname, opts.podIP);
+    const workingDir = spec.workingDir || '/';
+    const launch = [...(plan.root ? ['chroot', plan.root] : []), 'env', '-i', '-C', workingDir, ...env, ...spec.argv];
+    const script = ['set -e', ...plan.commands, `exec ${shellJoin(launch)}`].join('\n') + '\n';
+    const scriptPath = join(scratchDir, 'start.sh');
+    await writeFile(scriptPath, script, { mode: 0o700 });
+
+    const [file, ...args] = [...opts.sandbox.nsenterArgs(), 'unshare', '--mount', '--propagation', 'private', 'sh', scriptPath];
+    // The container writes straight into its log file: no pipe through emu to keep draining.
+    const log = await open(opts.logFile, 'a');
+    const child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd] });
+    await log.close();
+    const exited = new Promise<ContainerExit>((resolve) => {
+      child.once('error', () => resolve({ exitCode: 128 }));
+      child.once('exit', (code, signal) => resolve({ exitCode: code ?? 128 + signalNumber(signal), signal: signal ?? undefined }));
+    });
+    const mainPid = await waitForOnlyChild(child.pid!).catch(() => 0);
+    return new ContainerProcess(child, mainPid, exited);
+  }
+
+  /** Arguments that run a command in this container's namespaces (exec, exec probes). */
+  nsenterArgs(): string[] {
+    return ['nsenter', '-t', String(this.mainPid), '-u', '-i', '-n', '-p', '-m', '--'];
+  }
+
+  /** SIGTERM to the main process, SIGKILL after the grace period, as the kubelet does. */
+  async stop(graceMs: number): Promise<ContainerExit> {
+    signalQuietly(this.mainPid, 'SIGTERM');
+    const timer = setTimeout(() => this.kill(), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): void {
+    signalQuietly(this.mainPid, 'SIGKILL');
+    this.child.kill('SIGKILL');
+  }
+
+}
+
+function signalNumber(signal: string | undefined | null): number {
+  return signal ? (constants.signals[signal as keyof typeof constants.signals] ?? 0) : 0;
+}
