@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { parsePodName } from '../controller/pod-identity.ts';
 import type { PodControl } from '../controller/pod-control.ts';
@@ -208,6 +209,17 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     );
   }
 
+  /** Run a command in a pod's container (like kubectl exec) and collect its output. */
+  async exec(namespace: string, podName: string, command: string[], options: { container?: string; timeoutMs?: number } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const pod = this.pod(namespace, podName);
+    const container = options.container ?? pod.runtime.spec.containers[0].name;
+    const target = pod.runtime.execTarget(container);
+    if (!target) throw new EmuError('NOT_FOUND', `container ${container} is not running in pod ${podName}`);
+    const [file, ...args] = [...target.nsenter, 'env', '-i', ...target.env, ...command];
+    const result = await execa(file, args, { reject: false, timeout: options.timeoutMs ?? 60_000, stdin: 'ignore' });
+    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
   /** Names resolve exactly as pods see them: from the cluster hosts file. */
   resolve(name: string): string[] {
     return this.hostsContent
@@ -262,6 +274,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
       secret: (ns, n) => this.objects.get('Secret', ns, n),
       claimDir: (ns, claim) => this.claimDir(ns, claim),
       dnsDir: this.paths.dns,
+      hostIP: this.network.pods.gateway,
     });
     const runtime = new PodRuntime(built.spec, this.network, this.timeScale);
     const templateSpec = set.spec.template.spec!;

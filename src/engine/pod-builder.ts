@@ -17,6 +17,8 @@ export interface PodBuildContext {
   /** Directory of a persistent volume claim (created if missing). */
   claimDir(namespace: string, claim: string): string;
   dnsDir: string;
+  /** The node's address on the pod network (status.hostIP). */
+  hostIP: string;
 }
 
 export interface BuiltPod {
@@ -48,6 +50,7 @@ export async function buildPod(set: StatefulSet, ordinal: number, revision: stri
     'metadata.namespace': namespace,
     'spec.nodeName': 'emu',
     'spec.serviceAccountName': 'default',
+    'status.hostIP': ctx.hostIP,
   };
   const toRuntime = (c: Container): RuntimeContainer => ({
     name: c.name,

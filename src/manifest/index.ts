@@ -1,0 +1,13 @@
+/** The manifest layer: Kubernetes YAML in, validated and defaulted objects out. */
+export { formatWarning, loadManifests, parseManifestText } from './load.ts';
+export type {
+  ConfigMapObject,
+  KubeKind,
+  KubeObject,
+  LoadedManifest,
+  LoadedMeta,
+  ManifestWarning,
+  SecretObject,
+  ServiceObject,
+  StatefulSetObject,
+} from './types.ts';
