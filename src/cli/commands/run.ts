@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { clusterPaths } from '../../engine/cluster-paths.ts';
+import { DaemonClient } from '../../daemon/client.ts';
+import { EmuError } from '../../errors.ts';
+import { pullImages } from '../../images/pull.ts';
+import { nodeCommand } from '../../node/enter-node.ts';
+import { loadScenario } from '../../scenario/load-scenario.ts';
+import { terminalProgress } from '../../util/progress.ts';
+import { signalQuietly, waitForOnlyChild } from '../../util/proc.ts';
+import { imagesOf } from '../images-of.ts';
+
+/**
+ * emu run FILE: validate the scenario and its manifests and pull images here,
+ * before anything starts; then run it inside a fresh node (see run-in-node.ts).
+ * Ctrl-C asks the node to stop gracefully; if this process is killed outright,
+ * the node sees its stdin close and stops by itself.
+ */
+export async function runCommand(file: string, options: { json?: boolean | string; keep?: boolean }): Promise<number> {
+  const { manifests } = await loadScenario(file);
+  await pullImages(imagesOf(manifests), options.json === true ? { update() {}, done() {} } : terminalProgress());
+  // Each scenario runs in a cluster of its own (named after the file unless
+  // --cluster says otherwise), so a run never touches a cluster the user keeps.
+  const paths = clusterPaths(process.env.EMU_CLUSTER ?? scenarioClusterName(file));
+  if (await new DaemonClient(paths).isRunning()) {
+    throw new EmuError('CLUSTER_RUNNING', `cluster "${paths.name}" is already running; stop it with emu down, or pass --cluster NAME`);
+  }
+  const args = ['__run-scenario', file, ...(options.json === true ? ['--json'] : typeof options.json === 'string' ? ['--json', options.json] : []), ...(options.keep ? ['--keep'] : [])];
+  const { file: unshare, args: unshareArgs } = nodeCommand(args);
+  const child = spawn(unshare, unshareArgs, {
+    detached: true, // its own process group: Ctrl-C reaches only us, and we stop it gracefully
+    stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
+    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name },
+  });
+  const nodePid = await waitForOnlyChild(child.pid!, 10_000).catch(() => undefined);
+  const stop = () => signalQuietly(nodePid, 'SIGTERM');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return await new Promise<number>((resolve) => {
+    child.once('exit', (code) => resolve(code ?? 1));
+    createInterface({ input: child.stdio[3] as Readable }).once('line', (line) => {
+      // --keep: the node stays up serving the cluster; we are done.
+      child.unref();
+      (child.stdio[0] as NodeJS.WritableStream & { unref?: () => void }).unref?.();
+      (child.stdio[3] as Readable & { unref?: () => void }).unref?.();
+      resolve((JSON.parse(line) as { exitCode: number }).exitCode);
+    });
+  });
+}
+
+export function scenarioClusterName(file: string): string {
+  const base = basename(file).replace(/\.[cm]?[jt]s$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return (base || 'scenario').slice(0, 40);
+}

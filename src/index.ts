@@ -1,0 +1,19 @@
+/**
+ * emu's public API: everything tests, scenarios and tools import.
+ */
+export { EmuError, ManifestError, type EmuErrorCode, type SourceLocation } from './errors.ts';
+export { loadManifests, parseManifestText } from './manifest/load.ts';
+export type { LoadedManifest, KubeObject, ManifestWarning } from './manifest/types.ts';
+export { Cluster, type PodRecord, type ClusterEvent } from './engine/cluster.ts';
+export { clusterPaths, type ClusterPaths } from './engine/cluster-paths.ts';
+export { defineScenario, type Scenario } from './scenario/define.ts';
+export { ScenarioContext, type PodSnapshot } from './scenario/context.ts';
+export { check, AssertionFailure } from './scenario/assertions.ts';
+export type { ScenarioReport, StepResult } from './scenario/report.ts';
+export { ensureDaemon, stopDaemon } from './daemon/launch.ts';
+export { DaemonClient } from './daemon/client.ts';
+export { nodeCommand } from './node/enter-node.ts';
+export { findImage, CATALOG, type NativeImage } from './images/catalog.ts';
+export { pullImages } from './images/pull.ts';
+export { StatefulSetController } from './controller/statefulset-controller.ts';
+export { reconcile } from './controller/reconcile.ts';

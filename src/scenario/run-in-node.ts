@@ -1,0 +1,72 @@
+import { createWriteStream } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { Cluster } from '../engine/cluster.ts';
+import { clusterPaths } from '../engine/cluster-paths.ts';
+import { DaemonServer } from '../daemon/server.ts';
+import { terminalProgress, silentProgress } from '../util/progress.ts';
+import { ScenarioContext } from './context.ts';
+import { loadScenario } from './load-scenario.ts';
+import { formatStep, formatSummary, type ScenarioReport } from './report.ts';
+
+export interface RunOptions {
+  json?: boolean | string;
+  keep?: boolean;
+}
+
+/**
+ * `emu run`'s inner half, PID 1 of a fresh node: bring the cluster up, run the
+ * steps, report, tear down. The cluster also serves the daemon socket, so
+ * `emu get pods -o wide` and friends work while the scenario runs (and after,
+ * with --keep). Ends early and cleanly if the outer emu goes away.
+ */
+export async function runInNode(path: string, options: RunOptions): Promise<number> {
+  const jsonToStdout = options.json === true;
+  const print = jsonToStdout ? () => undefined : (line: string) => console.log(line);
+  const progress = jsonToStdout ? silentProgress : terminalProgress();
+  const started = performance.now();
+  const { file, scenario, manifests } = await loadScenario(path);
+  const paths = clusterPaths();
+  await rm(paths.volumes, { recursive: true, force: true }); // every run starts from fresh volumes
+  const cluster = await Cluster.start({ paths });
+  let finished = false;
+  const server = new DaemonServer(cluster, paths, () => process.exit(finished ? 0 : 130));
+  await server.listen();
+  const abort = () => void server.stop();
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, abort);
+  process.stdin.on('end', () => finished || abort()).resume(); // the outer emu died: stop
+
+  print(`emu run ${path} — ${scenario.name}`);
+  print(`  (inspect while it runs: emu --cluster ${paths.name} get pods -o wide)`);
+  const t = new ScenarioContext(cluster, progress, (step) => print(formatStep(step)));
+  const sets = manifests.filter((m) => m.object.kind === 'StatefulSet');
+  await t.step(`apply ${manifests.length} objects; ${sets.map((s) => s.object.metadata.name).join(', ')} Ready`, async () => {
+    await cluster.apply(manifests);
+    if (scenario.waitForReady === false) return;
+    for (const s of sets) await cluster.waitForSetReady(s.object.metadata.namespace, s.object.metadata.name, { timeoutMs: (scenario.readyTimeoutSeconds ?? 300) * 1000, progress });
+  });
+  if (t.passed) {
+    try {
+      await scenario.run(t);
+    } catch (error) {
+      // An error outside any step still fails the run, with its message.
+      await t.step('scenario code outside steps', () => Promise.reject(error));
+    }
+  }
+  const report: ScenarioReport = { scenario: scenario.name, file, passed: t.passed && t.steps.every((s) => s.status === 'passed'), durationMs: performance.now() - started, steps: t.steps };
+  print(formatSummary(report));
+  if (jsonToStdout) console.log(JSON.stringify(report, null, 2));
+  else if (typeof options.json === 'string') await writeFile(options.json, JSON.stringify(report, null, 2));
+  const exitCode = report.passed ? 0 : 1;
+
+  finished = true;
+  if (options.keep) {
+    print(`cluster "${paths.name}" kept running: emu --cluster ${paths.name} get pods -o wide; emu --cluster ${paths.name} down`);
+    // Tell the outer emu we are done so it can exit while we keep serving.
+    const done = createWriteStream('', { fd: 3 });
+    done.end(JSON.stringify({ exitCode }) + '\n');
+    return exitCode;
+  }
+  await cluster.shutdown();
+  await rm(paths.root, { recursive: true, force: true });
+  process.exit(exitCode);
+}
