@@ -44,7 +44,7 @@ export const CATALOG: readonly NativeImage[] = [
     name: 'elasticsearch',
     repositories: ['elasticsearch', 'elasticsearch/elasticsearch'],
     entrypoint: [`${DOCKER_DIR}elasticsearch/entrypoint.sh`],
-    cmd: ['eswrapper'],
+    cmd: [],
     aptPackages: ['maven', 'openjdk-17-jre-headless'],
     pullScript: `${DOCKER_DIR}elasticsearch/pull.sh`,
   },

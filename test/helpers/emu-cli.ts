@@ -1,0 +1,50 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = `${ROOT}bin/emu.mjs`;
+
+/**
+ * A private emu home (never under /tmp: containers get their own) and cluster
+ * name per test file, so test files never share a cluster by accident.
+ */
+export function testHome(prefix: string): { home: string; cluster: string; env: Record<string, string>; cleanup: () => void } {
+  const home = mkdtempSync(`/var/tmp/emu-test-${prefix}-`);
+  const cluster = prefix;
+  return { home, cluster, env: { EMU_HOME: home, EMU_CLUSTER: cluster }, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the emu CLI as a user would. */
+export async function emu(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [BIN, ...args], { env, reject: false, timeout: options.timeoutMs ?? 120_000, stdin: 'ignore' });
+  return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Processes that belong to an emu home: anything whose environment names it (daemon, sandboxes, nsenters). */
+export function processesOf(home: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (pid === String(process.pid)) continue;
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      if (environ.includes(`EMU_HOME=${home}`)) found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** Mounts on the host that point into an emu home (there must never be any). */
+export function hostMountsOf(home: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(home));
+}
