@@ -14,6 +14,7 @@ import { scaleCommand } from './commands/scale.ts';
 const program = new Command('emu')
   .description('Run Kubernetes StatefulSets on this machine as real namespaced processes')
   .option('--cluster <name>', 'which local cluster (default: $EMU_CLUSTER or "default")')
+  .version('0.1.0')
   .showHelpAfterError('(run emu --help for usage)')
   .exitOverride()
   .hook('preAction', (cmd) => {

@@ -24,7 +24,7 @@ export interface ClusterPaths {
   daemonLog: string;
 }
 
-export function clusterPaths(name = process.env.EMU_CLUSTER ?? 'default', home = process.env.EMU_HOME ?? join(homedir(), '.emu')): ClusterPaths {
+export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home = process.env.EMU_HOME ?? join(homedir(), '.emu')): ClusterPaths {
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
     throw new EmuError('USAGE', `invalid cluster name "${name}": use lowercase letters, digits and '-'`);
   }

@@ -70,6 +70,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
   private readonly timeScale: number;
   private hostsContent = '';
   private dnsQueued = false;
+  private dnsWrites: Promise<void> = Promise.resolve();
   private shuttingDown = false;
 
   private constructor(readonly options: ClusterOptions) {
@@ -373,7 +374,10 @@ export class Cluster extends EventEmitter<{ change: [] }> {
       const content = renderHostsFile(dnsServices(this.objects.list('Service'), this.endpointPods(), ips));
       if (content === this.hostsContent) return;
       this.hostsContent = content;
-      writeHostsFile(this.paths.dns, content).catch((error) => this.record({ type: 'Warning', reason: 'DNSWriteFailed', message: String(error), object: 'Node/emu' }));
+      // One write at a time, in order, so an older content never lands last.
+      this.dnsWrites = this.dnsWrites
+        .then(() => writeHostsFile(this.paths.dns, content))
+        .catch((error) => this.record({ type: 'Warning', reason: 'DNSWriteFailed', message: String(error), object: 'Node/emu' }));
     });
   }
 

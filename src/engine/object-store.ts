@@ -27,8 +27,9 @@ export class ObjectStore {
       return 'created';
     }
     if (isDeepStrictEqual(stripStatus(existing.object), stripStatus(object))) return 'unchanged';
+    // Like the API server: generation counts spec changes only, not metadata edits.
+    if (!isDeepStrictEqual((existing.object as { spec?: unknown }).spec, (object as { spec?: unknown }).spec)) existing.generation++;
     existing.object = structuredClone(object);
-    existing.generation++;
     return 'configured';
   }
 

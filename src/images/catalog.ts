@@ -64,7 +64,7 @@ export function imageRepository(reference: string): string {
 }
 
 export function imageTag(reference: string): string {
-  const match = /:([^/:@]+)(@.*)?$/.exec(reference);
+  const match = /:([^/:@]+)$/.exec(reference.split('@')[0]);
   return match ? match[1] : 'latest';
 }
 
@@ -81,5 +81,6 @@ export function findImage(reference: string): NativeImage {
 /** What a container runs: command replaces the entrypoint, args replace the default cmd. */
 export function containerArgv(image: NativeImage, command: string[] | undefined, args: string[] | undefined): string[] {
   if (command && command.length > 0) return [...command, ...(args ?? [])];
-  return [...image.entrypoint, ...(args ?? image.cmd)];
+  // An empty args list is the same as none in Kubernetes (the field is omitempty).
+  return [...image.entrypoint, ...(args && args.length > 0 ? args : image.cmd)];
 }

@@ -42,8 +42,11 @@ export function renderHostsFile(services: readonly DnsService[]): string {
 }
 
 /** Replace the file by rename, so a reader sees the old file or the new one, never a partial one. */
+let writeCounter = 0;
+
 export async function writeHostsFile(dir: string, content: string): Promise<void> {
-  const tmp = join(dir, `.hosts.${process.pid}.tmp`);
+  // A name of its own per write: overlapping writes never share a temp file.
+  const tmp = join(dir, `.hosts.${process.pid}.${writeCounter++}.tmp`);
   await writeFile(tmp, content, { mode: 0o644 });
   await rename(tmp, join(dir, 'hosts'));
 }

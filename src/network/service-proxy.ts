@@ -24,7 +24,8 @@ export class ServiceProxy {
   ) {}
 
   async start(): Promise<void> {
-    const server = createServer((client) => this.forward(client));
+    // allowHalfOpen: a client that shuts its sending side still gets the reply.
+    const server = createServer({ allowHalfOpen: true }, (client) => this.forward(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, this.ip, () => resolve());
@@ -43,14 +44,9 @@ export class ServiceProxy {
     this.track(client);
     this.track(upstream);
     client.pipe(upstream).pipe(client);
-    const closeBoth = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', closeBoth);
+    client.on('error', () => upstream.destroy());
+    client.on('close', () => upstream.destroy());
     upstream.on('error', () => client.resetAndDestroy());
-    client.on('close', closeBoth);
-    upstream.on('close', () => client.end());
   }
 
   private track(socket: Socket): void {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
@@ -44,7 +44,7 @@ export class ContainerProcess {
   static async start(opts: { sandbox: Sandbox; spec: RuntimeContainer; hostname: string; podIP: string; scratchDir: string; dnsDir: string; logFile: string }): Promise<ContainerProcess> {
     const { spec, scratchDir } = opts;
     await mkdir(scratchDir, { recursive: true });
-    const plan = planMounts({ mounts: spec.mounts, scratch: scratchDir, dnsDir: opts.dnsDir, exists: existsSync });
+    const plan = planMounts({ mounts: spec.mounts, scratch: scratchDir, dnsDir: opts.dnsDir, exists: existsSync, isDirectory: (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? true });
     const env = containerEnv(spec, opts.hostname, opts.podIP);
     const workingDir = spec.workingDir || '/';
     const launch = [...(plan.root ? ['chroot', plan.root] : []), 'env', '-i', '-C', workingDir, ...env, ...spec.argv];

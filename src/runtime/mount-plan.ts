@@ -17,6 +17,8 @@ export interface MountPlanInput {
   dnsDir: string;
   /** Does this path exist as the container would see it before any mount? */
   exists: (path: string) => boolean;
+  /** Is this source a directory (true) or a file (false)? Defaults to directory. */
+  isDirectory?: (path: string) => boolean;
 }
 
 export interface MountPlan {
@@ -27,45 +29,61 @@ export interface MountPlan {
 }
 
 export const DNS_MOUNT_POINT = '/etc/.emu-dns';
+/** Private to each container, as in an image: a tmpfs /run and a scratch /tmp. */
+const PRIVATE_DIRS = ['/run', '/tmp'];
+
+const under = (path: string, dir: string) => path === dir || path.startsWith(dir + '/');
 
 /**
  * Decide how to build one container's mount table without touching the host
- * filesystem: volumes are bind-mounted at their mountPaths; a mountPath that does
+ * filesystem. Volumes are bind-mounted at their mountPaths. A mountPath that does
  * not exist gets its mount point from an overlay over its nearest existing
  * ancestor (so the host directory is never written), or — when that ancestor is
- * "/" itself — from a new root made of bind mounts of the host's top-level entries.
- * /run and /tmp are private to the container. Pure: the caller runs the commands.
+ * "/" itself — from a new root made of bind mounts of the host's top-level
+ * entries. Order matters, since a later mount hides what is beneath it: private
+ * /run and /tmp first, then overlays (outermost first), then the volumes
+ * (shallowest first). Pure: the caller runs the commands.
  */
 export function planMounts(input: MountPlanInput): MountPlan {
   const { mounts, scratch, exists } = input;
-  const commands: string[] = [];
-  const needsNewRoot = mounts.some((m) => !exists(m.target) && nearestExisting(m.target, exists) === '/');
+  const isDirectory = input.isDirectory ?? (() => true);
+  const inPrivateDir = (path: string) => PRIVATE_DIRS.some((d) => under(path, d));
+  const needsMountPoint = (m: VolumeMount) => !inPrivateDir(m.target) && !exists(m.target);
+  const needsNewRoot = mounts.some((m) => needsMountPoint(m) && nearestExisting(m.target, exists) === '/');
   const root = needsNewRoot ? join(scratch, 'root') : '';
+  const commands: string[] = [];
   if (needsNewRoot) commands.push(...newRootCommands(root));
 
-  const overlaid = new Set<string>();
+  commands.push(`mount -t tmpfs -o mode=755 tmpfs ${q(root + '/run')}`);
+  commands.push(`mkdir -p ${q(scratch + '/tmp')} && chmod 1777 ${q(scratch + '/tmp')}`);
+  commands.push(`mount --bind ${q(scratch + '/tmp')} ${q(root + '/tmp')}`);
+
+  // One overlay per outermost ancestor that must gain new mount points.
+  const ancestors = [...new Set(mounts.filter(needsMountPoint).map((m) => nearestExisting(m.target, exists)))]
+    .filter((a) => a !== '/')
+    .sort((a, b) => a.length - b.length);
+  const overlays: string[] = [];
+  for (const ancestor of ancestors) {
+    if (overlays.some((o) => under(ancestor, o))) continue;
+    overlays.push(ancestor);
+    const layer = join(scratch, 'overlay', String(overlays.length));
+    commands.push(
+      `mkdir -p ${q(layer + '/upper')} ${q(layer + '/work')}`,
+      `mount -t overlay overlay -o ${q(`lowerdir=${ancestor},upperdir=${layer}/upper,workdir=${layer}/work`)} ${q(root + ancestor)}`,
+    );
+    // An overlay hides mounts beneath it: put the DNS directory back.
+    if (under(DNS_MOUNT_POINT, ancestor)) commands.push(`mount --bind ${q(input.dnsDir)} ${q(root + DNS_MOUNT_POINT)}`);
+  }
+
   for (const mount of [...mounts].sort((a, b) => a.target.length - b.target.length)) {
     const target = root + mount.target;
-    if (!exists(mount.target)) {
-      const ancestor = nearestExisting(mount.target, exists);
-      if (ancestor !== '/' && !overlaid.has(ancestor) && ![...overlaid].some((o) => ancestor.startsWith(o + '/'))) {
-        overlaid.add(ancestor);
-        const layer = join(scratch, 'overlay', String(overlaid.size));
-        commands.push(
-          `mkdir -p ${q(layer + '/upper')} ${q(layer + '/work')}`,
-          `mount -t overlay overlay -o ${q(`lowerdir=${ancestor},upperdir=${layer}/upper,workdir=${layer}/work`)} ${q(root + ancestor)}`,
-        );
-        // An overlay hides mounts beneath it: put the DNS directory back.
-        if (DNS_MOUNT_POINT.startsWith(ancestor + '/')) commands.push(`mount --bind ${q(input.dnsDir)} ${q(root + DNS_MOUNT_POINT)}`);
-      }
-      commands.push(`mkdir -p ${q(target)}`);
+    if (needsMountPoint(mount) || inPrivateDir(mount.target)) {
+      // A file (subPath of a single file) needs a file to bind onto.
+      commands.push(isDirectory(mount.source) ? `mkdir -p ${q(target)}` : `mkdir -p ${q(dirname(target))} && touch ${q(target)}`);
     }
     commands.push(`mount --bind ${q(mount.source)} ${q(target)}`);
     if (mount.readOnly) commands.push(`mount -o remount,bind,ro ${q(target)}`);
   }
-  commands.push(`mount -t tmpfs -o mode=755 tmpfs ${q(root + '/run')}`);
-  commands.push(`mkdir -p ${q(scratch + '/tmp')} && chmod 1777 ${q(scratch + '/tmp')}`);
-  commands.push(`mount --bind ${q(scratch + '/tmp')} ${q(root + '/tmp')}`);
   return { commands, root };
 }
 

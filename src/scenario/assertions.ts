@@ -27,12 +27,11 @@ export const check = {
   },
   /** The promise must reject; returns the error for further checks. */
   async rejects(promise: Promise<unknown>, what: string): Promise<Error> {
-    try {
-      const value = await promise;
-      throw new AssertionFailure(what, 'an error', show(value));
-    } catch (error) {
-      if (error instanceof AssertionFailure) throw error;
-      return error as Error;
-    }
+    const outcome = await promise.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    if ('error' in outcome) return outcome.error as Error;
+    throw new AssertionFailure(what, 'an error', show(outcome.value));
   },
 };

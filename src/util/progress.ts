@@ -8,7 +8,8 @@ export interface Progress {
 }
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return { update() {}, done() {} };
+  // EMU_PROGRESS_TTY: our output is relayed to a terminal by a parent emu.
+  if (!stream.isTTY && process.env.EMU_PROGRESS_TTY !== '1') return { update() {}, done() {} };
   const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let frame = 0;
   const started = Date.now();

@@ -198,7 +198,7 @@ describe('writeHostsFile', () => {
   // Cluster.queueDnsUpdate fires writes without awaiting the previous one. Two overlapping
   // writes open the same temp file: the second rename fails with ENOENT, and the surviving
   // file can be a mix of both contents (the shorter write over the longer one's tail).
-  it.fails('survives two overlapping writes from the same process (last one wins, file intact)', async () => {
+  it('survives two overlapping writes from the same process (last one wins, file intact)', async () => {
     const long = renderHostsFile(Array.from({ length: 300 }, (_, i) => ({ name: `long-${i}`, namespace: 'default', clusterIP: '10.96.1.1', endpoints: [] })));
     const short = renderHostsFile([{ name: 'short', namespace: 'default', clusterIP: '10.96.0.1', endpoints: [] }]);
     for (let i = 0; i < 10; i++) {

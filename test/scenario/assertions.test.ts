@@ -91,7 +91,7 @@ describe('check.rejects', () => {
   // AssertionFailure`, so a promise that rejects *with* an AssertionFailure (e.g. a helper
   // built on check.*) is rethrown instead of returned, contrary to "The promise must reject;
   // returns the error".
-  it.fails('returns a rejection even when it is itself an AssertionFailure', async () => {
+  it('returns a rejection even when it is itself an AssertionFailure', async () => {
     const inner = new AssertionFailure('inner check', 1, 2);
     await expect(check.rejects(Promise.reject(inner), 'outer')).resolves.toBe(inner);
   });

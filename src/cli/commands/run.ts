@@ -23,17 +23,22 @@ export async function runCommand(file: string, options: { json?: boolean | strin
   await pullImages(imagesOf(manifests), options.json === true ? { update() {}, done() {} } : terminalProgress());
   // Each scenario runs in a cluster of its own (named after the file unless
   // --cluster says otherwise), so a run never touches a cluster the user keeps.
-  const paths = clusterPaths(process.env.EMU_CLUSTER ?? scenarioClusterName(file));
+  const paths = clusterPaths(process.env.EMU_CLUSTER || scenarioClusterName(file));
   if (await new DaemonClient(paths).isRunning()) {
     throw new EmuError('CLUSTER_RUNNING', `cluster "${paths.name}" is already running; stop it with emu down, or pass --cluster NAME`);
   }
   const args = ['__run-scenario', file, ...(options.json === true ? ['--json'] : typeof options.json === 'string' ? ['--json', options.json] : []), ...(options.keep ? ['--keep'] : [])];
   const { file: unshare, args: unshareArgs } = nodeCommand(args);
+  // With --keep the node outlives us, so it must not hold our stdout/stderr: we
+  // relay its output until it reports the end, then let go of the pipes.
+  const output = options.keep ? 'pipe' : 'inherit';
   const child = spawn(unshare, unshareArgs, {
     detached: true, // its own process group: Ctrl-C reaches only us, and we stop it gracefully
-    stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
-    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name },
+    stdio: ['pipe', output, output, 'pipe'],
+    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, ...(process.stderr.isTTY ? { EMU_PROGRESS_TTY: '1' } : {}) },
   });
+  child.stdout?.pipe(process.stdout, { end: false });
+  child.stderr?.pipe(process.stderr, { end: false });
   const nodePid = await waitForOnlyChild(child.pid!, 10_000).catch(() => undefined);
   const stop = () => signalQuietly(nodePid, 'SIGTERM');
   process.on('SIGINT', stop);
@@ -42,9 +47,8 @@ export async function runCommand(file: string, options: { json?: boolean | strin
     child.once('exit', (code) => resolve(code ?? 1));
     createInterface({ input: child.stdio[3] as Readable }).once('line', (line) => {
       // --keep: the node stays up serving the cluster; we are done.
+      for (const stream of child.stdio) (stream as { destroy?: () => void } | null)?.destroy?.();
       child.unref();
-      (child.stdio[0] as NodeJS.WritableStream & { unref?: () => void }).unref?.();
-      (child.stdio[3] as Readable & { unref?: () => void }).unref?.();
       resolve((JSON.parse(line) as { exitCode: number }).exitCode);
     });
   });

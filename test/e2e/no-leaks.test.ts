@@ -1,0 +1,71 @@
+// Nothing outlives emu: not after `emu down`, not after SIGKILL of the daemon,
+// not after Ctrl-C or SIGKILL of `emu run`.
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emu, hostMountsOf, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+
+const manifest = `${ROOT}test/e2e/fixtures/ordered.yaml`;
+
+/** Poll until no process of this emu home is left (bounded); returns what is left. */
+async function leftovers(home: string, timeoutMs = 20_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = processesOf(home);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = processesOf(home);
+  }
+  return left;
+}
+
+describe('no leaks', () => {
+  const homes: (() => void)[] = [];
+  afterAll(() => homes.forEach((cleanup) => cleanup()));
+
+  it('emu down stops every process and the next apply starts cleanly', async () => {
+    const { env, home, cleanup } = testHome('leak-down');
+    homes.push(cleanup);
+    expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
+    expect(processesOf(home).length).toBeGreaterThan(3);
+    expect((await emu(['down'], env)).stdout).toContain('cluster "leak-down" stopped');
+    expect(await leftovers(home)).toEqual([]);
+    expect(hostMountsOf(home)).toEqual([]);
+    expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
+    expect((await emu(['down', '--volumes'], env)).exitCode).toBe(0);
+    expect(await leftovers(home)).toEqual([]);
+  });
+
+  it('SIGKILL of the daemon takes every pod with it; apply starts cleanly afterwards', async () => {
+    const { env, home, cleanup } = testHome('leak-kill');
+    homes.push(cleanup);
+    expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
+    const info = JSON.parse(readFileSync(`${home}/clusters/leak-kill/run/daemon.json`, 'utf8'));
+    process.kill(info.nodePid, 'SIGKILL');
+    expect(await leftovers(home)).toEqual([]);
+    expect(hostMountsOf(home)).toEqual([]);
+    const again = await emu(['apply', '-f', manifest, '--wait'], env);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('statefulset.apps/ordered created');
+    expect((await emu(['down', '--volumes'], env)).exitCode).toBe(0);
+    expect(await leftovers(home)).toEqual([]);
+  });
+
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    it(`${signal} to emu run stops the scenario's cluster`, async () => {
+      const { env, home, cleanup } = testHome(`leak-run-${signal.toLowerCase()}`);
+      homes.push(cleanup);
+      const run = execa(process.execPath, [`${ROOT}bin/emu.mjs`, 'run', `${ROOT}test/scenario/fixtures/blocking.ts`], { env: { ...env, EMU_CLUSTER: '' }, reject: false, all: true });
+      // Interrupt once the scenario's pods are running.
+      const clusterEnv = { ...env, EMU_CLUSTER: 'blocking' };
+      const deadline = Date.now() + 60_000;
+      while ((await emu(['get', 'pods', '-o', 'name'], clusterEnv)).stdout.split('\n').length !== 3) {
+        if (Date.now() > deadline || run.exitCode !== null) throw new Error(`scenario pods never came up: ${run.exitCode}`);
+      }
+      run.kill(signal);
+      const result = await run;
+      if (signal === 'SIGINT') expect(result.exitCode).toBe(130);
+      expect(await leftovers(home)).toEqual([]);
+      expect(hostMountsOf(home)).toEqual([]);
+    });
+  }
+});
