@@ -67,7 +67,8 @@ export class ContainerProcess {
 
   /** Arguments that run a command in this container's namespaces (exec, exec probes). */
   nsenterArgs(): string[] {
-    return ['nsenter', '-t', String(this.mainPid), '-u', '-i', '-n', '-p', '-m', '--'];
+    // -r -w: a container may run chrooted (see mount-plan), so take its root and cwd too.
+    return ['nsenter', '-t', String(this.mainPid), '-u', '-i', '-n', '-p', '-m', '-r', '-w', '--'];
   }
 
   /** SIGTERM to the main process, SIGKILL after the grace period, as the kubelet does. */

@@ -65,7 +65,7 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
     const done = createWriteStream('', { fd: 3 });
     done.end(JSON.stringify({ exitCode }) + '\n');
     // The outer emu lets go of our output pipes now: never die of EPIPE later.
-    for (const stream of [process.stdout, process.stderr, done]) stream.on('error', () => undefined);
+    for (const stream of [process.stdout, process.stderr, done] as NodeJS.EventEmitter[]) stream.on('error', () => undefined);
     return exitCode;
   }
   await cluster.shutdown();
