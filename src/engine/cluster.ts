@@ -169,8 +169,24 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     if (options.wait ?? true) await done;
   }
 
-  /** Wait until a condition on the cluster holds, re-checking on every change. */
+  /**
+   * Wait until a condition on the cluster holds, re-checking on every change.
+   * Resolves only after the DNS shim has caught up, so a pod found Ready is
+   * also resolvable by name.
+   */
   async waitFor<T>(what: string, check: () => T | undefined, options: { timeoutMs: number; progress?: Progress }): Promise<T> {
+    const value = await this.waitForState(what, check, options);
+    await this.dnsSettled();
+    return value;
+  }
+
+  /** Resolves once every endpoint change so far is in the hosts file. */
+  async dnsSettled(): Promise<void> {
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    await this.dnsWrites;
+  }
+
+  private async waitForState<T>(what: string, check: () => T | undefined, options: { timeoutMs: number; progress?: Progress }): Promise<T> {
     const first = check();
     if (first !== undefined) return first;
     return await new Promise<T>((resolve, reject) => {

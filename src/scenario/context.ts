@@ -99,10 +99,15 @@ export class ScenarioContext {
     return this.engine.deletePod(this.namespace, name);
   }
 
-  /** Delete a pod and wait for its replacement to be Ready; returns the new incarnation. */
-  async reschedule(name: string, timeoutSeconds = 120): Promise<PodSnapshot> {
+  /**
+   * Delete a pod and wait for its replacement to be Ready; returns the new
+   * incarnation. `meanwhile` runs once the old one is gone (e.g. keep writing).
+   */
+  async reschedule(name: string, options: { timeoutSeconds?: number; meanwhile?: () => Promise<unknown> } = {}): Promise<PodSnapshot> {
+    const { timeoutSeconds = 120, meanwhile } = options;
     const before = this.pod(name);
     await this.deletePod(name);
+    await meanwhile?.();
     return this.engine.waitFor(
       `${name} to be rescheduled and Ready`,
       () => {
