@@ -43,7 +43,9 @@ export class DaemonServer {
         const pod = c.pod(ns(p), p.name);
         const container = this.containerName(pod.runtime.spec, p.container);
         const status = [...pod.runtime.status.containerStatuses, ...pod.runtime.status.initContainerStatuses].find((s) => s.name === container)!;
-        const restart = p.previous ? status.restartCount - 1 : status.restartCount;
+        // While a crashed container waits to restart, its current log is the last run's (as in kubectl).
+        const current = status.current.state === 'waiting' && status.restartCount > 0 ? status.restartCount - 1 : status.restartCount;
+        const restart = p.previous ? current - 1 : current;
         if (restart < 0) throw new EmuError('NOT_FOUND', `previous terminated container "${container}" in pod "${p.name}" not found`);
         return { file: pod.runtime.logFile(container, restart), uid: pod.uid };
       },

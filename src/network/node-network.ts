@@ -11,6 +11,13 @@ export interface NodeNetworkOptions {
 
 const BRIDGE = 'emu0';
 
+/** How a pod's eth0 is to be configured. */
+export interface PodAddress {
+  ip: string;
+  prefixLength: number;
+  gateway: string;
+}
+
 /**
  * The node's network: a bridge in the node's own network namespace (the one this
  * process runs in), with one veth per pod incarnation. Nothing here touches the
@@ -36,23 +43,20 @@ export class NodeNetwork {
   }
 
   /**
-   * Give a pod's network namespace (held by process `pid`) an eth0 on the bridge,
-   * a fresh address, and a default route via the node.
+   * Give a pod's network namespace (held by process `pid`) an eth0 on the bridge
+   * and a fresh address. The pod side (address, default route via the node) is
+   * configured from inside the sandbox with the returned settings (see sandbox.ts).
    */
-  async attachPod(pid: number): Promise<string> {
+  async attachPod(pid: number): Promise<PodAddress> {
     const ip = this.pods.allocate();
     const hostVeth = `veth${(this.vethCounter++).toString(16)}`;
     try {
       await ipBatch([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
-      await ipBatch(
-        ['link set lo up', `addr add ${ip}/${this.pods.prefixLength} dev eth0`, 'link set eth0 up', `route add default via ${this.pods.gateway}`],
-        ['nsenter', '-t', String(pid), '-n'],
-      );
     } catch (error) {
       this.pods.release(ip);
       throw error;
     }
-    return ip;
+    return { ip, prefixLength: this.pods.prefixLength, gateway: this.pods.gateway };
   }
 
   /** The pod's veth goes away with its namespace; only the address is ours to return. */

@@ -29,8 +29,8 @@ export function containerEnv(spec: RuntimeContainer, hostname: string, podIP: st
 }
 
 /**
- * One run of a container: its own mount namespace (volumes at their mountPaths,
- * private /run and /tmp) inside the pod's other namespaces. nsenter forks once to
+ * One run of a container inside the pod's namespaces; with volumes, in a mount
+ * namespace of its own (volumes at their mountPaths). nsenter forks once to
  * enter the PID namespace; the container's main process is that child, and it is
  * the one that gets SIGTERM (nsenter forwards no signals).
  */
@@ -48,11 +48,15 @@ export class ContainerProcess {
     const env = containerEnv(spec, opts.hostname, opts.podIP);
     const workingDir = spec.workingDir || '/';
     const launch = [...(plan.root ? ['chroot', plan.root] : []), 'env', '-i', '-C', workingDir, ...env, ...spec.argv];
-    const script = ['set -e', ...plan.commands, `exec ${shellJoin(launch)}`].join('\n') + '\n';
-    const scriptPath = join(scratchDir, 'start.sh');
-    await writeFile(scriptPath, script, { mode: 0o700 });
-
-    const [file, ...args] = [...opts.sandbox.nsenterArgs(), 'unshare', '--mount', '--propagation', 'private', 'sh', scriptPath];
+    let command = launch;
+    if (plan.commands.length > 0) {
+      // Volumes: a mount namespace of the container's own, built by a script.
+      const script = ['set -e', ...plan.commands, `exec ${shellJoin(launch)}`].join('\n') + '\n';
+      const scriptPath = join(scratchDir, 'start.sh');
+      await writeFile(scriptPath, script, { mode: 0o700 });
+      command = ['unshare', '--mount', '--propagation', 'private', 'sh', scriptPath];
+    }
+    const [file, ...args] = [...opts.sandbox.nsenterArgs(), ...command];
     // The container writes straight into its log file: no pipe through emu to keep draining.
     const log = await open(opts.logFile, 'a');
     const child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd] });

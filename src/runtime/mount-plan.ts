@@ -11,7 +11,7 @@ export interface VolumeMount {
 
 export interface MountPlanInput {
   mounts: VolumeMount[];
-  /** Per-container scratch directory on the host (overlay upper dirs, /tmp). */
+  /** Per-container scratch directory on the host (overlay layers, a new root). */
   scratch: string;
   /** Directory holding the cluster hosts file; /etc/hosts points into it. */
   dnsDir: string;
@@ -29,7 +29,7 @@ export interface MountPlan {
 }
 
 export const DNS_MOUNT_POINT = '/etc/.emu-dns';
-/** Private to each container, as in an image: a tmpfs /run and a scratch /tmp. */
+/** Private to the pod: the sandbox mounts a tmpfs on each (see sandbox.ts). */
 const PRIVATE_DIRS = ['/run', '/tmp'];
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir + '/');
@@ -40,9 +40,10 @@ const under = (path: string, dir: string) => path === dir || path.startsWith(dir
  * not exist gets its mount point from an overlay over its nearest existing
  * ancestor (so the host directory is never written), or — when that ancestor is
  * "/" itself — from a new root made of bind mounts of the host's top-level
- * entries. Order matters, since a later mount hides what is beneath it: private
- * /run and /tmp first, then overlays (outermost first), then the volumes
- * (shallowest first). Pure: the caller runs the commands.
+ * entries. Order matters, since a later mount hides what is beneath it: overlays
+ * first (outermost first), then the volumes (shallowest first). The pod's
+ * private /run and /tmp are already tmpfs, so mount points there are just made.
+ * No volumes, no commands. Pure: the caller runs the commands.
  */
 export function planMounts(input: MountPlanInput): MountPlan {
   const { mounts, scratch, exists } = input;
@@ -53,10 +54,6 @@ export function planMounts(input: MountPlanInput): MountPlan {
   const root = needsNewRoot ? join(scratch, 'root') : '';
   const commands: string[] = [];
   if (needsNewRoot) commands.push(...newRootCommands(root));
-
-  commands.push(`mount -t tmpfs -o mode=755 tmpfs ${q(root + '/run')}`);
-  commands.push(`mkdir -p ${q(scratch + '/tmp')} && chmod 1777 ${q(scratch + '/tmp')}`);
-  commands.push(`mount --bind ${q(scratch + '/tmp')} ${q(root + '/tmp')}`);
 
   // One overlay per outermost ancestor that must gain new mount points.
   const ancestors = [...new Set(mounts.filter(needsMountPoint).map((m) => nearestExisting(m.target, exists)))]

@@ -5,13 +5,8 @@ import { crashLoopDelayMs, BACKOFF_RESET_AFTER_MS } from './backoff.ts';
 import { ContainerProcess, containerEnv, type ContainerExit } from './container-process.ts';
 import { execInContainer, ProbeLoop, type ProbeSpec } from './probe.ts';
 import type { ContainerStatus, PodStatus, RuntimeContainer, RuntimePodSpec } from './pod-spec.ts';
-import { Sandbox } from './sandbox.ts';
+import { Sandbox, type PodNetwork } from './sandbox.ts';
 
-/** How a pod gets onto the node's network (NodeNetwork in production). */
-export interface PodNetwork {
-  attachPod(pid: number): Promise<string>;
-  detachPod(ip: string): void;
-}
 
 interface Running {
   process: ContainerProcess;
@@ -65,14 +60,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   /** Resolves once the sandbox has its address; containers go on starting in the background. */
   async start(): Promise<void> {
     await mkdir(join(this.spec.scratchDir, 'logs'), { recursive: true });
-    this.sandbox = await Sandbox.start(this.spec.hostname);
-    try {
-      this.status.podIP = await this.network.attachPod(this.sandbox.initPid);
-    } catch (error) {
-      await this.sandbox.kill();
-      throw error;
-    }
-    void this.sandbox.exited.then(() => this.onSandboxExit());
+    const { sandbox, ip } = await Sandbox.start(this.spec.hostname, this.network);
+    this.sandbox = sandbox;
+    this.status.podIP = ip;
+    void sandbox.exited.then(() => this.onSandboxExit());
     this.changed();
     void this.runInitThenContainers();
   }

@@ -1,41 +1,72 @@
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { EmuError } from '../errors.ts';
+import type { PodAddress } from '../network/node-network.ts';
 import { waitForOnlyChild } from '../util/proc.ts';
+
+/** How a sandbox gets onto the node's network (NodeNetwork in production). */
+export interface PodNetwork {
+  attachPod(pid: number): Promise<PodAddress>;
+  detachPod(ip: string): void;
+}
+
+/**
+ * The pod's init, PID 1 of its namespaces (the pause container's job): set the
+ * hostname; give the pod its private /run and /tmp (shared by its containers);
+ * wait for the node to plug eth0 in and configure it from inside (one `ip`
+ * instead of an nsenter + ip from outside: process starts are the cost here);
+ * report "ready"; then only reap orphans.
+ */
+const INIT = `set -e
+echo "$1" > /proc/sys/kernel/hostname
+mount -t tmpfs -o mode=755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+read ip prefix gateway
+printf 'link set lo up\\naddr add %s/%s dev eth0\\nlink set eth0 up\\nroute add default via %s\\n' "$ip" "$prefix" "$gateway" | ip -batch -
+echo ready
+exec </dev/null >/dev/null
+while :; do sleep 2147483647 & wait $!; done`;
 
 /**
  * The pod sandbox: one process that holds the pod's UTS, IPC, network, PID and
- * mount namespaces (like Kubernetes' pause container). Its PID 1 sets the
- * hostname and then only reaps orphans. `unshare --fork` ignores SIGTERM, so the
- * sandbox is stopped by SIGKILL to unshare: with --kill-child the whole PID
- * namespace dies with it. unshare stays a direct child of emu so it is reaped at once.
+ * mount namespaces. `unshare --fork` ignores SIGTERM, so the sandbox is stopped
+ * by SIGKILL to unshare: with --kill-child the whole PID namespace dies with it.
+ * unshare stays a direct child of emu so it is reaped at once.
  */
 export class Sandbox {
+  readonly exited: Promise<void>;
+
   private constructor(
-    private readonly process: ResultPromise,
+    private readonly process: ChildProcess,
     /** PID of the namespace's init, as seen from the node: the handle for nsenter. */
     readonly initPid: number,
-  ) {}
-
-  static async start(hostname: string): Promise<Sandbox> {
-    const init = `echo ${hostname} > /proc/sys/kernel/hostname && while :; do sleep 2147483647 & wait $!; done`;
-    const child = execa(
-      'unshare',
-      ['--uts', '--ipc', '--net', '--pid', '--mount', '--fork', '--kill-child=SIGKILL', '--mount-proc', '--propagation', 'private', 'sh', '-c', init],
-      { stdio: 'ignore', reject: false },
-    );
-    if (!child.pid) throw new EmuError('RUNTIME_FAILED', `could not start the sandbox for pod ${hostname}`);
-    try {
-      return new Sandbox(child, await waitForOnlyChild(child.pid));
-    } catch (error) {
-      child.kill('SIGKILL');
-      await child;
-      throw new EmuError('RUNTIME_FAILED', `the sandbox for pod ${hostname} did not start`, { cause: error });
-    }
+  ) {
+    this.exited = new Promise((resolve) => (process.exitCode !== null || process.signalCode !== null ? resolve() : process.once('exit', () => resolve())));
   }
 
-  /** Resolves when the sandbox is gone, for whatever reason. */
-  get exited(): Promise<unknown> {
-    return this.process;
+  /** Start the sandbox and put it on the network; resolves with its address. */
+  static async start(hostname: string, network: PodNetwork): Promise<{ sandbox: Sandbox; ip: string }> {
+    const child = spawn('unshare', ['--uts', '--ipc', '--net', '--pid', '--mount', '--fork', '--kill-child=SIGKILL', '--mount-proc', '--propagation', 'private', 'sh', '-c', INIT, 'init', hostname], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const ready = new Promise<void>((resolve, reject) => {
+      lines.once('line', (line) => (line === 'ready' ? resolve() : reject(new Error(line))));
+      child.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+    });
+    let address: PodAddress | undefined;
+    try {
+      const sandbox = new Sandbox(child, await waitForOnlyChild(child.pid!));
+      address = await network.attachPod(sandbox.initPid);
+      child.stdin!.end(`${address.ip} ${address.prefixLength} ${address.gateway}\n`);
+      await ready;
+      lines.close();
+      return { sandbox, ip: address.ip };
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (address) network.detachPod(address.ip);
+      throw new EmuError('RUNTIME_FAILED', `the sandbox for pod ${hostname} did not start: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /** nsenter arguments that join this pod's shared namespaces. */
@@ -45,6 +76,6 @@ export class Sandbox {
 
   async kill(): Promise<void> {
     this.process.kill('SIGKILL');
-    await this.process;
+    await this.exited;
   }
 }

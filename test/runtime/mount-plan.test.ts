@@ -132,9 +132,8 @@ describe('planMounts', () => {
     expect(commands.some((c) => c.startsWith('mkdir') && words(c).includes(`${root}/data`))).toBe(true);
     expect(binds(commands)).toContainEqual({ source: '/vol/data', target: `${root}/data` });
     expect(binds(commands)).toContainEqual({ source: '/vol/html', target: `${root}/usr/share/nginx/html` });
-    // Private /run and /tmp are those of the new root.
-    expect(commands.some((c) => c.startsWith('mount -t tmpfs') && mountPoint(c) === `${root}/run`)).toBe(true);
-    expect(binds(commands).some((b) => b.target === `${root}/tmp`)).toBe(true);
+    // /run and /tmp come from the rbind of the pod's own tmpfs: nothing mounted on them.
+    expect(commands.some((c) => c.startsWith('mount') && [`${root}/run`, `${root}/tmp`].includes(mountPoint(c)))).toBe(false);
     // Every mount happens inside the new root, none on the host's own paths.
     for (const c of commands.filter((c) => c.startsWith('mount ') && !c.includes('--rbind'))) {
       expect(mountPoint(c).startsWith(root), c).toBe(true);
@@ -173,21 +172,21 @@ describe('planMounts', () => {
     expect(commands.some((c) => c.includes('remount') && mountPoint(c) === '/var/lib')).toBe(false);
   });
 
-  it('always gives the container a private /run (tmpfs) and a private, world-writable sticky /tmp', () => {
-    for (const mounts of [[], [{ source: '/vol/html', target: '/usr/share/nginx/html' }]]) {
-      const { commands } = plan(mounts);
-      expect(commands.some((c) => c.startsWith('mount -t tmpfs') && mountPoint(c) === '/run')).toBe(true);
-      const tmpBind = binds(commands).find((b) => b.target === '/tmp');
-      expect(tmpBind).toBeDefined();
-      expect(tmpBind!.source.startsWith(SCRATCH + '/')).toBe(true);
-      expect(commands.some((c) => c.includes('chmod 1777') && c.includes(tmpBind!.source))).toBe(true);
-    }
+  it('leaves /run and /tmp to the pod sandbox: no volumes, no commands; mount points there are only made', () => {
+    expect(plan([]).commands).toEqual([]);
+    const { commands } = plan([{ source: '/vol/sock', target: '/run/mysqld' }, { source: '/vol/scratch', target: '/tmp' }]);
+    expect(overlays(commands)).toEqual([]);
+    expect(commands.some((c) => c.startsWith('mount -t tmpfs'))).toBe(false);
+    expect(binds(commands)).toEqual([
+      { source: '/vol/scratch', target: '/tmp' },
+      { source: '/vol/sock', target: '/run/mysqld' },
+    ]);
   });
 
   it('quotes paths with spaces and shell characters', () => {
-    const { commands } = plan([{ source: "/vol/it's here", target: '/usr/share/nginx/html' }], HOST, { scratch: '/scratch/a b' });
+    const { commands } = plan([{ source: "/vol/it's here", target: '/usr/share/nginx/html' }, { source: '/vol/x', target: '/var/lib/mysql' }], HOST, { scratch: '/scratch/a b' });
     expect(commands).toContain(`mount --bind '/vol/it'\\''s here' /usr/share/nginx/html`);
-    expect(commands.some((c) => c.includes("'/scratch/a b/tmp'"))).toBe(true);
+    expect(commands.some((c) => c.includes("'/scratch/a b/overlay/1/upper'"))).toBe(true);
   });
 
   it('is pure: does not consult the filesystem beyond the exists() it is given', () => {

@@ -1,0 +1,60 @@
+// MySQL StatefulSet timings on real MariaDB, through the engine.
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import mysql from 'mysql2/promise';
+import type { Cluster } from '../src/engine/cluster.ts';
+import { loadManifests } from '../src/manifest/load.ts';
+import { pollUntil } from '../src/util/deadline.ts';
+import { timed } from './stats.ts';
+
+const root = { user: 'root', password: 'r00t-secret', database: 'app', connectTimeout: 1000 };
+const query = async (host: string, sql: string, params: unknown[] = []) => {
+  const conn = await mysql.createConnection({ host, ...root });
+  try {
+    return ((await conn.query(sql, params))[0]) as any[];
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+};
+const ready = (c: Cluster) => c.waitForSetReady('default', 'mysql', { timeoutMs: 120_000 });
+
+export async function benchMysql(cluster: Cluster) {
+  const manifests = await loadManifests([fileURLToPath(new URL('../scenarios/manifests/mysql.yaml', import.meta.url))]);
+  const cold = await timed(async () => {
+    await cluster.apply(manifests);
+    await ready(cluster);
+  });
+  await query('mysql-0.mysql', 'CREATE TABLE bench (id INT PRIMARY KEY)');
+
+  await cluster.scale('default', 'mysql', 0);
+  await cluster.waitFor('mysql scaled to 0', () => (cluster.listPods().length === 0 ? true : undefined), { timeoutMs: 120_000 });
+  const warm = await timed(async () => {
+    await cluster.scale('default', 'mysql', 3);
+    await ready(cluster);
+  });
+
+  const replica = await timed(async () => {
+    await cluster.deletePod('default', 'mysql-1');
+    await ready(cluster);
+  });
+
+  // Primary: from delete until a row written to the new primary is on both replicas.
+  let id = 1;
+  const primary = await timed(async () => {
+    await cluster.deletePod('default', 'mysql-0');
+    await pollUntil('a write on the new primary', () => query('mysql-0.mysql', 'INSERT INTO bench VALUES (?)', [id]).then(() => true).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 10 });
+    for (const r of ['mysql-1.mysql', 'mysql-2.mysql']) {
+      await pollUntil(`${r} to replicate`, () => query(r, 'SELECT id FROM bench WHERE id = ?', [id]).then((rows) => (rows.length ? true : undefined)).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 10 });
+    }
+    id++;
+  });
+  return { coldMs: cold.ms, warmMs: warm.ms, replicaMs: replica.ms, primaryMs: primary.ms };
+}
+
+/** The whole scenario, as a user runs it (a nested emu run, its own node). */
+export async function benchMysqlScenario(): Promise<{ ms: number; passed: boolean }> {
+  const bin = fileURLToPath(new URL('../bin/emu.mjs', import.meta.url));
+  const scenario = fileURLToPath(new URL('../scenarios/mysql-rw.ts', import.meta.url));
+  const run = await timed(() => execa(process.execPath, [bin, 'run', scenario, '--json'], { reject: false, env: { EMU_CLUSTER: 'bench-mysql-rw' } }));
+  return { ms: run.ms, passed: run.value.exitCode === 0 };
+}

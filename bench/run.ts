@@ -1,0 +1,85 @@
+// npm run bench: emu's speed goals, each measured side by side with a baseline
+// in the same run, written with the machine's description into BENCHMARKS.md.
+// Runs inside a node of its own (fresh PID, network and mount namespaces).
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Cluster } from '../src/engine/cluster.ts';
+import { clusterPaths } from '../src/engine/cluster-paths.ts';
+import { nodeCommand } from '../src/node/enter-node.ts';
+import { benchBareMariadb } from './baseline-mariadb.ts';
+import { benchMysql, benchMysqlScenario } from './mysql.ts';
+import { benchPodStart } from './pod-start.ts';
+import { benchBareSandboxes, benchParallel200 } from './scale.ts';
+
+interface Row {
+  what: string;
+  emu: string;
+  baseline: string;
+  goal: string;
+  met: boolean;
+}
+
+const ms = (n: number) => `${Math.round(n)} ms`;
+const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const home = await mkdtemp('/var/tmp/emu-bench-');
+  process.env.EMU_HOME = home;
+  const cluster = await Cluster.start({ paths: clusterPaths('bench', home) });
+  const rows: Row[] = [];
+  const only = (process.env.BENCH_ONLY ?? 'core,mysql').split(',');
+  try {
+    if (only.includes('core')) {
+      const start = await benchPodStart(cluster.network, `${home}/podstart`);
+      const overhead = start.emu.median - start.bare.median;
+      rows.push({ what: `pod start, median of ${start.emu.n} (sandbox + network + container \`true\`)`, emu: ms(start.emu.median), baseline: `${ms(start.bare.median)} (bare unshare, same namespaces, \`true\`)`, goal: 'overhead ≤ 10 ms', met: overhead <= 10 });
+      rows.push({ what: 'pod start overhead over bare unshare (median difference)', emu: ms(overhead), baseline: '—', goal: '≤ 10 ms', met: overhead <= 10 });
+      const bare200 = await benchBareSandboxes(200);
+      const emu200 = await benchParallel200(cluster);
+      rows.push({ what: '200-replica Parallel StatefulSet, apply → all Ready', emu: s(emu200), baseline: `${s(bare200)} (200 bare unshare sandboxes at once)`, goal: '< 5 s', met: emu200 < 5000 });
+    }
+    if (only.includes('mysql')) {
+      const bare = await benchBareMariadb(home);
+      const m = await benchMysql(cluster);
+      rows.push({ what: 'MySQL 3 replicas all Ready, cold (fresh volumes)', emu: s(m.coldMs), baseline: `${s(bare.coldMs)} (1 bare mariadbd: install-db + start)`, goal: '≤ 15 s', met: m.coldMs <= 15_000 });
+      rows.push({ what: 'MySQL 3 replicas all Ready, warm (existing volumes)', emu: s(m.warmMs), baseline: `${s(bare.warmMs)} (1 bare mariadbd on existing data)`, goal: '≤ 6 s', met: m.warmMs <= 6000 });
+      rows.push({ what: 'MySQL replica delete → Ready', emu: s(m.replicaMs), baseline: '30 s (Kubernetes default grace period alone)', goal: '≤ 2 s', met: m.replicaMs <= 2000 });
+      rows.push({ what: 'MySQL primary delete → both replicas replicating a new write', emu: s(m.primaryMs), baseline: '60 s (default MASTER_CONNECT_RETRY)', goal: '≤ 3 s', met: m.primaryMs <= 3000 });
+      const scenario = await benchMysqlScenario();
+      rows.push({ what: `whole \`emu run scenarios/mysql-rw.ts\` (${scenario.passed ? 'passed' : 'FAILED'})`, emu: s(scenario.ms), baseline: '≈ 42 s (3 MySQL containers under Testcontainers, ~14 s each, start alone)', goal: '—', met: scenario.passed });
+    }
+  } finally {
+    await cluster.shutdown();
+    await rm(home, { recursive: true, force: true });
+  }
+  report(rows);
+}
+
+function report(rows: Row[]): void {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, ${readFileSync('/etc/debian_version', 'utf8').trim().replace(/^/, 'Debian ')}, Node ${process.version}`;
+  const table = ['| measurement | emu | baseline (same run) | goal | met |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.what} | ${r.emu} | ${r.baseline} | ${r.goal} | ${r.met ? 'yes' : 'no'} |`)];
+  console.log(`machine: ${machine}\n${table.join('\n')}`);
+  if (process.env.BENCH_WRITE === '0') return;
+  const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+  const section = `## ${process.env.BENCH_ONLY ?? 'core,mysql'} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine}\n\n${table.join('\n')}\n`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|mysql|es` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
+  }
+  writeFileSync(file, text.trimEnd() + '\n\n' + section);
+}
+
+if (process.pid === 1 && process.env.EMU_NODE === '1') {
+  await main();
+  process.exit(0);
+} else {
+  // Re-run this file as the PID 1 of a fresh node.
+  const { file, args } = nodeCommand([]);
+  const child = spawn(file, [...args.slice(0, args.indexOf(process.execPath) + 1), '--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, EMU_NODE: '1' } });
+  child.on('exit', (code) => process.exit(code ?? 1));
+}

@@ -1,0 +1,33 @@
+// Throughput: a 200-replica Parallel StatefulSet of a trivial image until all
+// Ready, against 200 bare unshare sandboxes started at once.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Cluster } from '../src/engine/cluster.ts';
+import { loadManifests } from '../src/manifest/load.ts';
+import { childPids } from '../src/util/proc.ts';
+import { pollUntil } from '../src/util/deadline.ts';
+import { timed } from './stats.ts';
+
+export async function benchBareSandboxes(count: number) {
+  const children: ReturnType<typeof spawn>[] = [];
+  const run = await timed(async () => {
+    for (let i = 0; i < count; i++) {
+      children.push(spawn('unshare', ['--uts', '--ipc', '--net', '--pid', '--mount', '--fork', '--kill-child=SIGKILL', '--mount-proc', 'sleep', 'infinity'], { stdio: 'ignore' }));
+    }
+    // Started = the namespace's first process exists under every unshare.
+    await pollUntil('bare sandboxes', async () => ((await Promise.all(children.map((c) => childPids(c.pid!)))).every((k) => k.length > 0) ? true : undefined), { timeoutMs: 120_000, intervalMs: 5 });
+  });
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGKILL')))));
+  return run.ms;
+}
+
+export async function benchParallel200(cluster: Cluster) {
+  const manifests = await loadManifests([fileURLToPath(new URL('./manifests/trivial.yaml', import.meta.url))]);
+  const run = await timed(async () => {
+    await cluster.apply(manifests);
+    await cluster.waitForSetReady('default', 'trivial', { timeoutMs: 300_000 });
+  });
+  await cluster.scale('default', 'trivial', 0);
+  await cluster.waitFor('trivial scaled to 0', () => (cluster.listPods().length === 0 ? true : undefined), { timeoutMs: 300_000 });
+  return run.ms;
+}
