@@ -98,7 +98,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     await rm(paths.pods, { recursive: true, force: true });
     await cluster.network.setUp();
     await writeHostsFile(paths.dns, renderHostsFile([]));
-    await installClusterHosts(paths.run, paths.dns);
+    await installClusterHosts(paths.run, paths.dns, cluster.network.pods.gateway);
     return cluster;
   }
 

@@ -1,4 +1,4 @@
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
@@ -9,13 +9,18 @@ import { DNS_MOUNT_POINT } from '../runtime/mount-plan.ts';
  * A bind mount of the file itself would pin one inode and miss every rename, so
  * /etc gets an overlay (in the node's private mount namespace only) in which
  * `hosts` is a symlink into a bind-mounted directory, where rename works.
+ * `resolv.conf` points at the node, so unknown names fail fast.
  */
-export async function installClusterHosts(runDir: string, dnsDir: string): Promise<void> {
+export async function installClusterHosts(runDir: string, dnsDir: string, nodeIp: string): Promise<void> {
   const layer = join(runDir, 'etc-overlay');
   await rm(layer, { recursive: true, force: true });
   await mkdir(join(layer, 'upper', DNS_MOUNT_POINT.slice('/etc/'.length)), { recursive: true });
   await mkdir(join(layer, 'work'), { recursive: true });
   await symlink(`${DNS_MOUNT_POINT}/hosts`, join(layer, 'upper', 'hosts'));
+  // Names missing from the hosts file must fail at once, not after the host's
+  // nameserver (unreachable from the node) times out: the node's own address has
+  // no DNS server, so a query there is refused immediately.
+  await writeFile(join(layer, 'upper', 'resolv.conf'), `# emu: cluster names come from /etc/hosts\nnameserver ${nodeIp}\noptions timeout:1 attempts:1\n`);
   try {
     await execa('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=/etc,upperdir=${layer}/upper,workdir=${layer}/work`, '/etc']);
     await execa('mount', ['--bind', dnsDir, DNS_MOUNT_POINT]);
