@@ -10,5 +10,7 @@ export async function daemonMain(): Promise<void> {
   await server.listen();
   // As PID 1 we get no default signal handling: stop gracefully on TERM/INT.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void server.stop());
+  // A bug in one request must not take every pod down with the daemon: log it.
+  process.on('unhandledRejection', (error) => console.error('emu daemon: unhandled rejection:', error));
   console.log(`emu daemon for cluster ${paths.name} listening on ${paths.socket}`);
 }

@@ -12,13 +12,14 @@ export interface PodNetwork {
 
 /**
  * The pod's init, PID 1 of its namespaces (the pause container's job): set the
- * hostname; give the pod its private /run and /tmp (shared by its containers);
+ * hostname (writing /proc saves a process start; in a user namespace only the
+ * syscall is allowed, hence the fallback); give the pod its private /run and /tmp (shared by its containers);
  * wait for the node to plug eth0 in and configure it from inside (one `ip`
  * instead of an nsenter + ip from outside: process starts are the cost here);
  * report "ready"; then only reap orphans.
  */
 const INIT = `set -e
-echo "$1" > /proc/sys/kernel/hostname
+{ echo "$1" > /proc/sys/kernel/hostname; } 2>/dev/null || hostname "$1"
 mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 read ip prefix gateway
@@ -54,6 +55,7 @@ export class Sandbox {
       lines.once('line', (line) => (line === 'ready' ? resolve() : reject(new Error(line))));
       child.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
     });
+    ready.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     let address: PodAddress | undefined;
     try {
       const sandbox = new Sandbox(child, await waitForOnlyChild(child.pid!));
