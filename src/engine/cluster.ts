@@ -387,7 +387,9 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     queueMicrotask(() => {
       this.dnsQueued = false;
       const ips = new Map([...this.proxies].map(([k, v]) => [k, v.ip]));
-      const content = renderHostsFile(dnsServices(this.objects.list('Service'), this.endpointPods(), ips));
+      const pods = this.endpointPods();
+      const own = pods.flatMap((p) => (p.ip && !p.terminating ? [{ hostname: p.hostname, ip: p.ip }] : []));
+      const content = renderHostsFile(dnsServices(this.objects.list('Service'), pods, ips), own);
       if (content === this.hostsContent) return;
       this.hostsContent = content;
       // One write at a time, in order, so an older content never lands last.

@@ -24,7 +24,7 @@ export function dnsNames(name: string, namespace: string): string[] {
  * listed for a name, in file order, so the service name resolves to all ready pods,
  * lowest ordinal first). ClusterIP services map their names to the virtual IP.
  */
-export function renderHostsFile(services: readonly DnsService[]): string {
+export function renderHostsFile(services: readonly DnsService[], pods: readonly { hostname: string; ip: string }[] = []): string {
   const lines = ['# emu cluster DNS: rewritten whole (by rename) whenever endpoints change', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   const sorted = [...services].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   for (const svc of sorted) {
@@ -38,12 +38,15 @@ export function renderHostsFile(services: readonly DnsService[]): string {
       lines.push(`${ep.ip}\t${[...own, ...dnsNames(svc.name, svc.namespace)].join(' ')}`);
     }
   }
+  // Every pod resolves its own hostname from the moment it has an address, as the
+  // kubelet's per-pod /etc/hosts allows (servers look themselves up at start-up).
+  for (const pod of pods) lines.push(`${pod.ip}\t${pod.hostname}`);
   return lines.join('\n') + '\n';
 }
 
-/** Replace the file by rename, so a reader sees the old file or the new one, never a partial one. */
 let writeCounter = 0;
 
+/** Replace the file by rename, so a reader sees the old file or the new one, never a partial one. */
 export async function writeHostsFile(dir: string, content: string): Promise<void> {
   // A name of its own per write: overlapping writes never share a temp file.
   const tmp = join(dir, `.hosts.${process.pid}.${writeCounter++}.tmp`);

@@ -209,3 +209,12 @@ describe('writeHostsFile', () => {
     }
   });
 });
+
+describe('renderHostsFile: a pod resolves its own hostname', () => {
+  it('lists every pod with an address under its bare hostname, after the service names, ready or not', () => {
+    const text = renderHostsFile([{ name: 'es', namespace: 'default', endpoints: [] }], [{ hostname: 'es-0', ip: '10.244.0.9' }]);
+    const lines = text.trim().split('\n');
+    expect(lines.at(-1)).toBe('10.244.0.9\tes-0');
+    expect(text).not.toMatch(/es-0\.es/); // not ready: no service-scoped name
+  });
+});
