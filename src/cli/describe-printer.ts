@@ -7,7 +7,7 @@ import { age, formatTable } from './printers.ts';
 const kv = (pairs: Record<string, string> | undefined) => Object.entries(pairs ?? {}).map(([k, v]) => `${k}=${v}`);
 
 function field(label: string, value: string | number | undefined, indent = 0): string {
-  return `${' '.repeat(indent)}${(label + ':').padEnd(18 - indent)}${value ?? '<none>'}`;
+  return `${' '.repeat(indent)}${(label + ':').padEnd(Math.max(18 - indent, label.length + 3))}${value ?? '<none>'}`;
 }
 
 function multi(label: string, values: string[]): string[] {

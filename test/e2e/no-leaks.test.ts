@@ -3,20 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emu, hostMountsOf, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { emu, hostMountsOf, leftovers, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const manifest = `${ROOT}test/e2e/fixtures/ordered.yaml`;
 
-/** Poll until no process of this emu home is left (bounded); returns what is left. */
-async function leftovers(home: string, timeoutMs = 20_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let left = processesOf(home);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    left = processesOf(home);
-  }
-  return left;
-}
 
 describe('no leaks', () => {
   const homes: (() => void)[] = [];

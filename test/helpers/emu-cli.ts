@@ -48,3 +48,14 @@ export function hostMountsOf(home: string): string[] {
     .split('\n')
     .filter((line) => line.includes(home));
 }
+
+/** Poll until no process of this emu home is left (bounded); returns what is left. */
+export async function leftovers(home: string, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = processesOf(home);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = processesOf(home);
+  }
+  return left;
+}

@@ -1,7 +1,7 @@
 // The `mysql` image (emu's native MariaDB behind docker/mysql/entrypoint.sh) on a
 // real cluster, through the CLI: does it behave like the official image?
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { emu, leftovers, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const FIXTURES = `${ROOT}test/images/fixtures/`;
 
@@ -22,16 +22,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
-/** Poll until no process of this emu home is left (bounded); returns what is left. */
-async function leftovers(home: string, timeoutMs = 20_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let left = processesOf(home);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    left = processesOf(home);
-  }
-  return left;
-}
 
 describe('mysql image: MYSQL_* env, initdb, conf.d, persistence', () => {
   const { env, home, cleanup } = testHome('mysql-image');

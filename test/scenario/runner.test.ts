@@ -2,7 +2,7 @@
 // invalid scenario files (located one-line errors), --json and --keep.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { emu, leftovers, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const { env, home, cleanup } = testHome('runner');
 const noCluster = { EMU_HOME: env.EMU_HOME };
@@ -62,8 +62,6 @@ describe('emu run', () => {
     const kept = { ...noCluster, EMU_CLUSTER: 'failing' };
     expect((await emu(['get', 'pods', '-o', 'name'], kept)).stdout).toBe('pod/ordered-0\npod/ordered-1\npod/ordered-2');
     expect((await emu(['down', '--volumes'], kept)).exitCode).toBe(0);
-    const deadline = Date.now() + 20_000;
-    while (processesOf(home).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(processesOf(home)).toEqual([]);
+    expect(await leftovers(home)).toEqual([]);
   });
 });

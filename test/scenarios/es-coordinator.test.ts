@@ -3,20 +3,10 @@
 // scenario's emu home is left running afterwards.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { emu, leftovers, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const TEN_MINUTES = 10 * 60_000;
 
-/** Poll until no process of this emu home is left (bounded); returns what is left. */
-async function leftovers(home: string, timeoutMs = 30_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  let left = processesOf(home);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    left = processesOf(home);
-  }
-  return left;
-}
 
 describe('scenario es-coordinator', () => {
   const { env, home, cleanup } = testHome('es-coordinator');
