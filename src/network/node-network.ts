@@ -51,13 +51,33 @@ export class NodeNetwork {
     const ip = this.pods.allocate();
     const hostVeth = `veth${(this.vethCounter++).toString(16)}`;
     try {
-      await ipBatch([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
+      await this.batched([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
     } catch (error) {
       this.pods.release(ip);
       throw error;
     }
     return { ip, prefixLength: this.pods.prefixLength, gateway: this.pods.gateway };
   }
+
+  /**
+   * Pods started together (Parallel, 200 at once) share one `ip -batch`: process
+   * starts, not the kernel, are the cost. Commands queued in the same tick go
+   * together; if the batch fails, every caller in it gets the error.
+   */
+  private batched(commands: string[]): Promise<void> {
+    if (!this.pending) {
+      const batch: { commands: string[]; done?: Promise<void> } = { commands: [] };
+      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.pending = undefined;
+        return ipBatch(batch.commands);
+      });
+      this.pending = batch;
+    }
+    this.pending.commands.push(...commands);
+    return this.pending.done!;
+  }
+
+  private pending?: { commands: string[]; done?: Promise<void> };
 
   /** The pod's veth goes away with its namespace; only the address is ours to return. */
   detachPod(ip: string): void {

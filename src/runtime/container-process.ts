@@ -47,19 +47,22 @@ export class ContainerProcess {
     const plan = planMounts({ mounts: spec.mounts, scratch: scratchDir, dnsDir: opts.dnsDir, exists: existsSync, isDirectory: (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? true });
     const env = containerEnv(spec, opts.hostname, opts.podIP);
     const workingDir = spec.workingDir || '/';
-    const launch = [...(plan.root ? ['chroot', plan.root] : []), 'env', '-i', '-C', workingDir, ...env, ...spec.argv];
-    let command = launch;
+    // Without volumes nsenter runs the command itself, in its working directory and
+    // with exactly the container's environment (every process start counts here).
+    let command = [...opts.sandbox.nsenterArgs([`--wd=${workingDir}`]), ...spec.argv];
     if (plan.commands.length > 0) {
       // Volumes: a mount namespace of the container's own, built by a script.
+      const launch = [...(plan.root ? ['chroot', plan.root] : []), 'env', '-i', '-C', workingDir, ...env, ...spec.argv];
       const script = ['set -e', ...plan.commands, `exec ${shellJoin(launch)}`].join('\n') + '\n';
       const scriptPath = join(scratchDir, 'start.sh');
       await writeFile(scriptPath, script, { mode: 0o700 });
-      command = ['unshare', '--mount', '--propagation', 'private', 'sh', scriptPath];
+      command = [...opts.sandbox.nsenterArgs(), 'unshare', '--mount', '--propagation', 'private', 'sh', scriptPath];
     }
-    const [file, ...args] = [...opts.sandbox.nsenterArgs(), ...command];
+    const [file, ...args] = command;
     // The container writes straight into its log file: no pipe through emu to keep draining.
     const log = await open(opts.logFile, 'a');
-    const child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd] });
+    const environment = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    const child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd], env: environment });
     await log.close();
     const exited = new Promise<ContainerExit>((resolve) => {
       child.once('error', () => resolve({ exitCode: 128 }));

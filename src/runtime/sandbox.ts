@@ -72,8 +72,8 @@ export class Sandbox {
   }
 
   /** nsenter arguments that join this pod's shared namespaces. */
-  nsenterArgs(): string[] {
-    return ['nsenter', '-t', String(this.initPid), '-u', '-i', '-n', '-p', '-m', '--'];
+  nsenterArgs(options: string[] = []): string[] {
+    return ['nsenter', '-t', String(this.initPid), '-u', '-i', '-n', '-p', '-m', ...options, '--'];
   }
 
   async kill(): Promise<void> {
