@@ -64,11 +64,13 @@ export class ContainerProcess {
     const environment = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     const child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd], env: environment });
     await log.close();
+    let ended = false;
     const exited = new Promise<ContainerExit>((resolve) => {
       child.once('error', () => resolve({ exitCode: 128 }));
       child.once('exit', (code, signal) => resolve({ exitCode: code ?? 128 + signalNumber(signal), signal: signal ?? undefined }));
-    });
-    const mainPid = await waitForOnlyChild(child.pid!).catch(() => 0);
+    }).finally(() => (ended = true));
+    // A short-lived command may be over before its PID is seen: then there is none to keep.
+    const mainPid = await waitForOnlyChild(child.pid!, 5000, () => ended).catch(() => 0);
     return new ContainerProcess(child, mainPid, exited);
   }
 

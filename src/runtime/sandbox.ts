@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { EmuError } from '../errors.ts';
 import type { PodAddress } from '../network/node-network.ts';
 import { waitForOnlyChild } from '../util/proc.ts';
@@ -13,15 +14,16 @@ export interface PodNetwork {
 /**
  * The pod's init, PID 1 of its namespaces (the pause container's job): set the
  * hostname (writing /proc saves a process start; in a user namespace only the
- * syscall is allowed, hence the fallback); give the pod its private /run and /tmp (shared by its containers);
+ * syscall is allowed, hence the fallback); mount the pod's private /run and /tmp
+ * (shared by its containers; one `mount -a` for both);
  * wait for the node to plug eth0 in and configure it from inside (one `ip`
  * instead of an nsenter + ip from outside: process starts are the cost here);
  * report "ready"; then only reap orphans.
  */
+const POD_FSTAB = fileURLToPath(new URL('./pod.fstab', import.meta.url));
 const INIT = `set -e
 { echo "$1" > /proc/sys/kernel/hostname; } 2>/dev/null || hostname "$1"
-mount -t tmpfs -o mode=755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -a -T "$2"
 read ip prefix gateway
 printf 'link set lo up\\naddr add %s/%s dev eth0\\nlink set eth0 up\\nroute add default via %s\\n' "$ip" "$prefix" "$gateway" | ip -batch -
 echo ready
@@ -47,7 +49,7 @@ export class Sandbox {
 
   /** Start the sandbox and put it on the network; resolves with its address. */
   static async start(hostname: string, network: PodNetwork): Promise<{ sandbox: Sandbox; ip: string }> {
-    const child = spawn('unshare', ['--uts', '--ipc', '--net', '--pid', '--mount', '--fork', '--kill-child=SIGKILL', '--mount-proc', '--propagation', 'private', 'sh', '-c', INIT, 'init', hostname], {
+    const child = spawn('unshare', ['--uts', '--ipc', '--net', '--pid', '--mount', '--fork', '--kill-child=SIGKILL', '--mount-proc', '--propagation', 'private', 'sh', '-c', INIT, 'init', hostname, POD_FSTAB], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout! });

@@ -16,8 +16,9 @@ export async function childPids(pid: number): Promise<number[]> {
  * process we care about (the namespace's PID 1, or the container's main process)
  * is their single child. It appears a few milliseconds after spawn.
  */
-export function waitForOnlyChild(pid: number, timeoutMs = 5000): Promise<number> {
-  return pollUntil(`the child of process ${pid}`, async () => (await childPids(pid))[0], { timeoutMs, intervalMs: 1 });
+export function waitForOnlyChild(pid: number, timeoutMs = 5000, gone: () => boolean = () => false): Promise<number> {
+  // `gone`: the parent already exited, so there is no child to wait for (answer 0).
+  return pollUntil(`the child of process ${pid}`, async () => (gone() ? 0 : (await childPids(pid))[0]), { timeoutMs, intervalMs: 1 });
 }
 
 export function signalQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
