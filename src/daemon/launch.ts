@@ -34,8 +34,7 @@ export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
   let exited = false;
   child.once('exit', () => (exited = true));
   const nodePid = await waitForOnlyChild(child.pid!, 10_000);
-  const info: DaemonInfo = { unsharePid: child.pid!, nodePid };
-  await writeFile(paths.daemonInfo, JSON.stringify(info));
+  await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid });
   await pollUntil(
     'the emu daemon to start',
     async () => {
@@ -48,6 +47,11 @@ export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
     { timeoutMs: 30_000, intervalMs: 20 },
   );
   return client;
+}
+
+export async function writeDaemonInfo(paths: ClusterPaths, info: DaemonInfo): Promise<void> {
+  await mkdir(paths.run, { recursive: true, mode: 0o700 });
+  await writeFile(paths.daemonInfo, JSON.stringify(info));
 }
 
 export async function readDaemonInfo(paths: ClusterPaths): Promise<DaemonInfo | undefined> {

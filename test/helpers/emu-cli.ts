@@ -27,14 +27,30 @@ export async function emu(args: string[], env: Record<string, string>, options: 
   return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Processes that belong to an emu home: anything whose environment names it (daemon, sandboxes, nsenters). */
+/**
+ * Processes that belong to an emu home: those whose environment names it (the CLI,
+ * the daemon, sandboxes) and all their descendants (containers get a clean environment).
+ */
 export function processesOf(home: string): string[] {
-  const found: string[] = [];
+  const marked = new Set<string>();
+  const parent = new Map<string, string>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (pid === String(process.pid)) continue;
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (environ.includes(`EMU_HOME=${home}`)) found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      parent.set(pid, readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`EMU_HOME=${home}\0`)) marked.add(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const belongs = (pid: string): boolean => {
+    for (let p: string | undefined = pid, hops = 0; p && p !== '0' && hops < 64; p = parent.get(p), hops++) if (marked.has(p)) return true;
+    return false;
+  };
+  const found: string[] = [];
+  for (const pid of parent.keys()) {
+    if (pid === String(process.pid) || !belongs(pid)) continue;
+    try {
+      found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
     } catch {
       // gone meanwhile
     }

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { DaemonClient } from '../../daemon/client.ts';
+import { writeDaemonInfo } from '../../daemon/launch.ts';
 import { EmuError } from '../../errors.ts';
 import { pullImages } from '../../images/pull.ts';
 import { nodeCommand } from '../../node/enter-node.ts';
@@ -40,6 +41,8 @@ export async function runCommand(file: string, options: { json?: boolean | strin
   child.stdout?.pipe(process.stdout, { end: false });
   child.stderr?.pipe(process.stderr, { end: false });
   const nodePid = await waitForOnlyChild(child.pid!, 10_000).catch(() => undefined);
+  // Like the daemon's: lets `emu exec` reach the scenario's pods while it runs (and with --keep).
+  if (nodePid) await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid });
   const stop = () => signalQuietly(nodePid, 'SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
