@@ -77,6 +77,38 @@ describe('basic StatefulSet tutorial (web + nginx)', () => {
     expect(out).toMatch(/statefulset.kubernetes.io\/pod-name=web-0/);
   });
 
+  it('describes the StatefulSet with its status and controller events', async () => {
+    const out = (await emu(['describe', 'statefulset', 'web'], env)).stdout;
+    expect(out).toMatch(/^Pods Status:\s+2 Ready \/ 2 Total$/m);
+    expect(out).toMatch(/^Pod Management:\s+OrderedReady$/m);
+    expect(out).toMatch(/Normal\s+SuccessfulCreate\s+.*create Pod web-1 in StatefulSet web successful/);
+    const svc = (await emu(['get', 'svc', 'nginx', '-o', 'yaml'], env)).stdout;
+    expect(svc).toMatch(/^\s+clusterIP: None$/m);
+  });
+
+  it('follows a container log as new lines arrive', async () => {
+    const { execa } = await import('execa');
+    const follow = execa(process.execPath, [`${ROOT}bin/emu.mjs`, 'logs', '-f', 'web-1'], { env, reject: false });
+    let seen = '';
+    const marker = `/follow-${Date.now()}`;
+    const arrived = new Promise<void>((resolve) =>
+      follow.stdout!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes(marker)) resolve();
+      }),
+    );
+    await emu(['exec', 'web-0', '--', 'curl', '-s', '-o', '/dev/null', `http://web-1.nginx${marker}`], env);
+    await arrived;
+    follow.kill('SIGINT');
+    await follow;
+    expect(seen).toMatch(new RegExp(`"GET ${marker} HTTP/1.1" 404`));
+  });
+
+  it('keeps its control socket in a directory only its user can open', async () => {
+    const { statSync } = await import('node:fs');
+    expect(statSync(`${home}/clusters/tutorial/run`).mode & 0o777).toBe(0o700);
+  });
+
   it('reports unknown pods the kubectl way', async () => {
     const missing = await emu(['exec', 'web-9', '--', 'true'], env);
     expect(missing.exitCode).toBe(1);
