@@ -5,6 +5,7 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { shellJoin } from '../util/shell-quote.ts';
 import { signalQuietly, waitForOnlyChild } from '../util/proc.ts';
+import { expandDependentVars } from './dependent-vars.ts';
 import { planMounts } from './mount-plan.ts';
 import type { RuntimeContainer } from './pod-spec.ts';
 import type { Sandbox } from './sandbox.ts';
@@ -17,15 +18,24 @@ export interface ContainerExit {
   signal?: string;
 }
 
-/** The environment a container's processes see, `status.podIP` filled in. */
+/** The environment a container's processes see: `status.podIP` filled in, `$(VAR)` expanded. */
 export function containerEnv(spec: RuntimeContainer, hostname: string, podIP: string): string[] {
+  return [...containerVars(spec, hostname, podIP)].map(([k, v]) => `${k}=${v}`);
+}
+
+function containerVars(spec: RuntimeContainer, hostname: string, podIP: string): Map<string, string> {
   const env = new Map<string, string>([
     ['PATH', DEFAULT_PATH],
     ['HOSTNAME', hostname],
     ['HOME', '/root'],
   ]);
-  for (const e of spec.env) env.set(e.name, e.fromPodIP ? podIP : e.value);
-  return [...env].map(([k, v]) => `${k}=${v}`);
+  const declared = new Map<string, string>();
+  for (const e of spec.env) {
+    const value = e.fromPodIP ? podIP : expandDependentVars(e.value, declared);
+    declared.set(e.name, value);
+    env.set(e.name, value);
+  }
+  return env;
 }
 
 /**
@@ -42,10 +52,15 @@ export class ContainerProcess {
   ) {}
 
   static async start(opts: { sandbox: Sandbox; spec: RuntimeContainer; hostname: string; podIP: string; scratchDir: string; dnsDir: string; logFile: string }): Promise<ContainerProcess> {
-    const { spec, scratchDir } = opts;
+    let { spec } = opts;
+    const { scratchDir } = opts;
     await mkdir(scratchDir, { recursive: true });
     const plan = planMounts({ mounts: spec.mounts, scratch: scratchDir, dnsDir: opts.dnsDir, exists: existsSync, isDirectory: (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? true });
-    const env = containerEnv(spec, opts.hostname, opts.podIP);
+    const vars = containerVars(spec, opts.hostname, opts.podIP);
+    const env = [...vars].map(([k, v]) => `${k}=${v}`);
+    // $(VAR) in command and args refers to the variables the container declares.
+    const declared = new Map(spec.env.map((e) => [e.name, vars.get(e.name)!]));
+    spec = { ...spec, argv: spec.argv.map((word) => expandDependentVars(word, declared)) };
     const workingDir = spec.workingDir || '/';
     // Without volumes nsenter runs the command itself, in its working directory and
     // with exactly the container's environment (every process start counts here).

@@ -33,6 +33,7 @@ describe('probes', () => {
       return p.status.conditions.find((c: any) => c.type === 'Ready').status === 'True' ? p : undefined;
     });
     expect(status(ready, 'worker').started).toBe(true);
+    expect((await emu(['exec', 'probed-0', '-c', 'worker', '--', 'cat', '/tmp/me'], env)).stdout).toBe('probed-0'); // $(POD_NAME) expanded
     expect(status(ready, 'web').ready).toBe(true);
     const started = Date.parse(ready.status.startTime);
     const readyAt = Date.parse(ready.status.conditions.find((c: any) => c.type === 'Ready').lastTransitionTime);
