@@ -17,10 +17,22 @@ export async function applyCommand(files: string[], options: { wait?: boolean; t
   const lines = await client.call<string[]>('apply', { manifests });
   for (const line of lines) console.log(line);
   if (options.wait) {
+    const progress = terminalProgress();
     for (const m of manifests) {
       if (m.object.kind !== 'StatefulSet') continue;
-      await client.call('waitReady', { namespace: m.object.metadata.namespace, name: m.object.metadata.name, timeoutMs: Number(options.timeout ?? 300) * 1000 });
-      console.log(`statefulset.apps/${m.object.metadata.name} ready`);
+      const { name, namespace } = m.object.metadata;
+      // On a terminal, show READY as it climbs while the daemon waits.
+      const ticker = setInterval(async () => {
+        const [sts] = await client.call<any[]>('get', { kind: 'statefulsets', namespace, name }).catch(() => []);
+        if (sts) progress.update(`waiting for statefulset ${name}: ${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas} ready`);
+      }, 250);
+      try {
+        await client.call('waitReady', { namespace, name, timeoutMs: Number(options.timeout ?? 300) * 1000 });
+      } finally {
+        clearInterval(ticker);
+        progress.done();
+      }
+      console.log(`statefulset.apps/${name} ready`);
     }
   }
 }
