@@ -58,15 +58,22 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   }
 
   /** Resolves once the sandbox has its address; containers go on starting in the background. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
     await mkdir(join(this.spec.scratchDir, 'logs'), { recursive: true });
     const { sandbox, ip } = await Sandbox.start(this.spec.hostname, this.network);
     this.sandbox = sandbox;
     this.status.podIP = ip;
     void sandbox.exited.then(() => this.onSandboxExit());
     this.changed();
-    void this.runInitThenContainers();
+    if (!this.terminating) void this.runInitThenContainers();
   }
+
+  private starting?: Promise<void>;
 
   logFile(container: string, restartCount: number): string {
     return join(this.spec.scratchDir, 'logs', `${container}.${restartCount}.log`);
@@ -222,6 +229,8 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     this.status.ready = false;
     for (const timer of this.restartTimers) clearTimeout(timer);
     this.changed();
+    // A stop that overtakes a start waits for the sandbox to exist, then removes it.
+    await this.starting?.catch(() => undefined);
     await Promise.all(
       [...this.running.values()].map((run) => {
         for (const probe of run.probes) probe.stop();
