@@ -18,7 +18,7 @@ import type { PodStatus } from '../runtime/pod-spec.ts';
 import { timeScaleFromEnv } from '../runtime/backoff.ts';
 import type { Progress } from '../util/progress.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
-import { dnsServices, targetPortFor, type EndpointPod } from './endpoints.ts';
+import { dnsServices, selectorMatches, targetPortFor, type EndpointPod } from './endpoints.ts';
 import { ObjectStore, RESOURCE_NAMES, type ApplyOutcome } from './object-store.ts';
 import { buildPod } from './pod-builder.ts';
 
@@ -405,15 +405,18 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     if (old) {
       await Promise.all(old.proxies.map((p) => p.stop()));
       this.proxies.delete(key);
-      await this.network.removeServiceIp(old.ip);
     }
-    if (service.spec.clusterIP === 'None') return;
-    const ip = await this.network.addServiceIp();
+    if (service.spec.clusterIP === 'None') {
+      if (old) await this.network.removeServiceIp(old.ip);
+      return;
+    }
+    // A Service keeps its cluster IP when it is re-applied, as in Kubernetes.
+    const ip = old?.ip ?? (await this.network.addServiceIp());
     const proxies = (service.spec.ports ?? []).map(
       (port) =>
         new ServiceProxy(ip, port.port, () =>
           this.endpointPods()
-            .filter((p) => p.ip && p.ready && !p.terminating && p.namespace === service.metadata.namespace && Object.entries(service.spec.selector ?? {}).every(([k, v]) => p.labels[k] === v))
+            .filter((p) => p.ip && p.ready && !p.terminating && p.namespace === service.metadata.namespace && selectorMatches(service.spec.selector, p.labels))
             .flatMap((p) => {
               const target = targetPortFor({ port: port.port, targetPort: port.targetPort }, p);
               return target ? [{ ip: p.ip!, port: target }] : [];
