@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { EmuError } from '../errors.ts';
 import { Cluster } from '../engine/cluster.ts';
 import type { ClusterPaths } from '../engine/cluster-paths.ts';
-import { targetPortFor } from '../engine/endpoints.ts';
+import { selectorMatches, targetPortFor } from '../engine/endpoints.ts';
 import { claimObjects, podObject, serviceObject, statefulSetObject } from '../engine/views.ts';
 import type { LoadedManifest } from '../manifest/types.ts';
 import { readMessage, writeMessage, type Request } from './protocol.ts';
@@ -149,7 +149,7 @@ export class DaemonServer {
       const svc = this.cluster.objects.get('Service', namespace, p.service);
       if (!svc) throw new EmuError('NOT_FOUND', `services "${p.service}" not found`);
       // kubectl port-forward svc/NAME picks one ready pod behind the service.
-      const pod = this.cluster.listPods(namespace).find((x) => x.runtime.status.ready && Object.entries(svc.spec.selector ?? {}).every(([k, v]) => x.labels[k] === v));
+      const pod = this.cluster.listPods(namespace).find((x) => x.runtime.status.ready && selectorMatches(svc.spec.selector, x.labels));
       if (!pod) throw new EmuError('NOT_FOUND', `no ready pod behind service ${p.service}`);
       const svcPort = svc.spec.ports?.find((sp) => sp.port === port);
       port = (svcPort && targetPortFor({ port: svcPort.port, targetPort: svcPort.targetPort }, { namedPorts: pod.namedPorts } as never)) ?? port;
