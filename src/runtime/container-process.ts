@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { shellJoin } from '../util/shell-quote.ts';
@@ -38,6 +38,16 @@ function containerVars(spec: RuntimeContainer, hostname: string, podIP: string):
   return env;
 }
 
+interface ContainerStartOptions {
+  sandbox: Sandbox;
+  spec: RuntimeContainer;
+  hostname: string;
+  podIP: string;
+  scratchDir: string;
+  dnsDir: string;
+  logFile: string;
+}
+
 /**
  * One run of a container inside the pod's namespaces; with volumes, in a mount
  * namespace of its own (volumes at their mountPaths). nsenter forks once to
@@ -46,12 +56,23 @@ function containerVars(spec: RuntimeContainer, hostname: string, podIP: string):
  */
 export class ContainerProcess {
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly child: ChildProcess | undefined,
     readonly mainPid: number,
     readonly exited: Promise<ContainerExit>,
   ) {}
 
-  static async start(opts: { sandbox: Sandbox; spec: RuntimeContainer; hostname: string; podIP: string; scratchDir: string; dnsDir: string; logFile: string }): Promise<ContainerProcess> {
+  /** Never throws: a launch that fails is reported as an exit with code 128, its reason in the log. */
+  static async start(opts: ContainerStartOptions): Promise<ContainerProcess> {
+    try {
+      return await ContainerProcess.launch(opts);
+    } catch (error) {
+      const message = `emu: cannot start container ${opts.spec.name}: ${(error as Error).message}\n`;
+      await appendFile(opts.logFile, message).catch(() => undefined);
+      return new ContainerProcess(undefined, 0, Promise.resolve({ exitCode: 128 }));
+    }
+  }
+
+  private static async launch(opts: ContainerStartOptions): Promise<ContainerProcess> {
     let { spec } = opts;
     const { scratchDir } = opts;
     await mkdir(scratchDir, { recursive: true });
@@ -68,17 +89,21 @@ export class ContainerProcess {
     if (plan.commands.length > 0) {
       // Volumes: a mount namespace of the container's own, built by a script.
       const launch = [...(plan.root ? ['chroot', plan.root] : []), 'env', '-i', '-C', workingDir, ...env, ...spec.argv];
-      const script = ['set -e', ...plan.commands, `exec ${shellJoin(launch)}`].join('\n') + '\n';
+      const script = ['set -e', `PATH=${DEFAULT_PATH}`, ...plan.commands, `exec ${shellJoin(launch)}`].join('\n') + '\n';
       const scriptPath = join(scratchDir, 'start.sh');
       await writeFile(scriptPath, script, { mode: 0o700 });
-      command = [...opts.sandbox.nsenterArgs(), 'unshare', '--mount', '--propagation', 'private', 'sh', scriptPath];
+      command = [...opts.sandbox.nsenterArgs(), '/usr/bin/unshare', '--mount', '--propagation', 'private', '/bin/sh', scriptPath];
     }
     const [file, ...args] = command;
     // The container writes straight into its log file: no pipe through emu to keep draining.
     const log = await open(opts.logFile, 'a');
     const environment = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    const child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd], env: environment });
-    await log.close();
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { stdio: ['ignore', log.fd, log.fd], env: environment });
+    } finally {
+      await log.close();
+    }
     let ended = false;
     const exited = new Promise<ContainerExit>((resolve) => {
       child.once('error', () => resolve({ exitCode: 128 }));
@@ -108,7 +133,7 @@ export class ContainerProcess {
 
   kill(): void {
     signalQuietly(this.mainPid, 'SIGKILL');
-    this.child.kill('SIGKILL');
+    this.child?.kill('SIGKILL');
   }
 
 }

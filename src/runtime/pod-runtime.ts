@@ -122,19 +122,33 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     return exit;
   }
 
-  private async launch(spec: RuntimeContainer, status: ContainerStatus): Promise<ContainerProcess> {
-    const process = await ContainerProcess.start({
-      sandbox: this.sandbox!,
-      spec,
-      hostname: this.spec.hostname,
-      podIP: this.status.podIP!,
-      scratchDir: join(this.spec.scratchDir, 'containers', spec.name),
-      dnsDir: this.spec.dnsDir,
-      logFile: this.logFile(spec.name, status.restartCount),
-    });
-    status.current = { state: 'running', startedAt: Date.now() };
-    return process;
+  /**
+   * Start one run of a container. A launch that fails (ContainerProcess.start
+   * never throws) looks like an immediate exit, so restarts and back-off apply.
+   * A pod stop that comes during the launch waits for it (see doStop), and the
+   * fresh process gets its SIGTERM here.
+   */
+  private launch(spec: RuntimeContainer, status: ContainerStatus): Promise<ContainerProcess> {
+    const launching = (async () => {
+      const process = await ContainerProcess.start({
+        sandbox: this.sandbox!,
+        spec,
+        hostname: this.spec.hostname,
+        podIP: this.status.podIP!,
+        scratchDir: join(this.spec.scratchDir, 'containers', spec.name),
+        dnsDir: this.spec.dnsDir,
+        logFile: this.logFile(spec.name, status.restartCount),
+      });
+      status.current = { state: 'running', startedAt: Date.now() };
+      if (this.terminating) await process.stop(this.spec.terminationGracePeriodSeconds * 1000);
+      return process;
+    })();
+    this.launching.add(launching);
+    void launching.finally(() => this.launching.delete(launching));
+    return launching;
   }
+
+  private readonly launching = new Set<Promise<ContainerProcess>>();
 
   private async startContainer(spec: RuntimeContainer, status: ContainerStatus): Promise<void> {
     if (this.terminating) return;
@@ -167,6 +181,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     if (spec.startupProbe) {
       loop(spec.startupProbe, (ok) => {
         if (!ok) return void this.restartUnhealthy(spec, run);
+        run.probes[0].stop(); // as in Kubernetes, a startup probe ends with its first success
         status.started = true;
         status.ready = !spec.readinessProbe;
         startMain();
@@ -229,8 +244,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     this.status.ready = false;
     for (const timer of this.restartTimers) clearTimeout(timer);
     this.changed();
-    // A stop that overtakes a start waits for the sandbox to exist, then removes it.
+    // A stop that overtakes a start waits for the sandbox and any container
+    // launch under way, then stops them like the rest.
     await this.starting?.catch(() => undefined);
+    await Promise.all(this.launching);
     await Promise.all(
       [...this.running.values()].map((run) => {
         for (const probe of run.probes) probe.stop();

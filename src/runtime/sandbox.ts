@@ -44,7 +44,11 @@ export class Sandbox {
     /** PID of the namespace's init, as seen from the node: the handle for nsenter. */
     readonly initPid: number,
   ) {
-    this.exited = new Promise((resolve) => (process.exitCode !== null || process.signalCode !== null ? resolve() : process.once('exit', () => resolve())));
+    this.exited = new Promise((resolve) => {
+      if (process.exitCode !== null || process.signalCode !== null) return resolve();
+      process.once('exit', () => resolve());
+      process.once('error', () => resolve());
+    });
   }
 
   /** Start the sandbox and put it on the network; resolves with its address. */
@@ -56,11 +60,15 @@ export class Sandbox {
     const ready = new Promise<void>((resolve, reject) => {
       lines.once('line', (line) => (line === 'ready' ? resolve() : reject(new Error(line))));
       child.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+      child.once('error', reject); // spawn itself failed (EAGAIN, EMFILE…)
     });
     ready.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     let address: PodAddress | undefined;
     try {
-      const sandbox = new Sandbox(child, await waitForOnlyChild(child.pid!));
+      let failed = false;
+      ready.catch(() => (failed = true));
+      const sandbox = new Sandbox(child, await waitForOnlyChild(child.pid ?? 0, 5000, () => failed));
+      if (failed) await ready; // throws the real reason
       address = await network.attachPod(sandbox.initPid);
       child.stdin!.end(`${address.ip} ${address.prefixLength} ${address.gateway}\n`);
       await ready;
@@ -75,7 +83,8 @@ export class Sandbox {
 
   /** nsenter arguments that join this pod's shared namespaces. */
   nsenterArgs(options: string[] = []): string[] {
-    return ['nsenter', '-t', String(this.initPid), '-u', '-i', '-n', '-p', '-m', ...options, '--'];
+    // By absolute path: a container's own PATH must not decide which nsenter runs.
+    return ['/usr/bin/nsenter', '-t', String(this.initPid), '-u', '-i', '-n', '-p', '-m', ...options, '--'];
   }
 
   async kill(): Promise<void> {

@@ -33,6 +33,8 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
   await server.listen();
   const abort = () => void server.stop();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, abort);
+  // As in the daemon: a stray rejection must not take the node (and every pod) down.
+  process.on('unhandledRejection', (error) => console.error('emu: unhandled rejection:', error));
   process.stdin.on('end', () => finished || abort()).resume(); // the outer emu died: stop
 
   print(`emu run ${path} — ${scenario.name}`);
