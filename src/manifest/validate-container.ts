@@ -32,6 +32,9 @@ export function validateContainer(c: Field, mountable: ReadonlySet<string>, init
 
   // Kubernetes allows probes on init containers only for sidecars.
   const sidecar = c.field('restartPolicy').value === 'Always';
+  // Native sidecars (init containers that keep running) are not emulated: emu would
+  // wait for them to finish and the pod would never start.
+  if (init && sidecar) c.field('restartPolicy').unsupported('sidecar init containers (restartPolicy: Always) are not supported by emu; make it a regular container');
   for (const kind of PROBES) {
     const probe = c.field(kind);
     if (!probe.present) continue;

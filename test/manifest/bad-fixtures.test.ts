@@ -46,6 +46,7 @@ const CASES: [string, string, string, string, string][] = [
   ['bad-base64.yaml', '7:13', 'data[password]', 'must be base64-encoded', INVALID],
   ['configmap-key-dotdot.yaml', '7:3', 'data[../passwd]', 'invalid key "../passwd"', INVALID],
   ['nodeport-service.yaml', '7:9', 'spec.type', 'type NodePort is not supported by emu', UNSUPPORTED],
+  ['native-sidecar.yaml', '17:24', 'spec.template.spec.initContainers[0].restartPolicy', 'sidecar init containers (restartPolicy: Always) are not supported by emu', UNSUPPORTED],
   ['service-without-ports.yaml', '7:3', 'spec.ports', 'a Service needs ports unless it is headless', INVALID],
   ['duplicate-object.yaml', '12:9', 'metadata.name', 'duplicate ConfigMap "default/settings": already defined at', INVALID],
   ['list-bad-item.yaml', '14:13', 'metadata.labels[tier]', 'invalid value "front end"', INVALID],
