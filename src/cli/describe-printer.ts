@@ -30,7 +30,7 @@ export function describePod(pod: Pod, events: ClusterEvent[]): string {
   const lines = [
     field('Name', pod.metadata!.name),
     field('Namespace', pod.metadata!.namespace),
-    field('Node', 'emu/10.244.0.1'),
+    field('Node', `emu/${s.hostIP}`),
     field('Start Time', s.startTime),
     ...multi('Labels', kv(pod.metadata!.labels)),
     field('Status', pod.metadata?.annotations?.[STATUS_ANNOTATION] ?? s.phase),

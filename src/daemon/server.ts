@@ -43,9 +43,10 @@ export class DaemonServer {
         const pod = c.pod(ns(p), p.name);
         const container = this.containerName(pod.runtime.spec, p.container);
         const status = [...pod.runtime.status.containerStatuses, ...pod.runtime.status.initContainerStatuses].find((s) => s.name === container)!;
-        // While a crashed container waits to restart, its current log is the last run's (as in kubectl).
-        const current = status.current.state === 'waiting' && status.restartCount > 0 ? status.restartCount - 1 : status.restartCount;
-        const restart = p.previous ? current - 1 : current;
+        // While a crashed container waits to restart, both its log and --previous are
+        // the last run's, as kubectl shows them.
+        const waiting = status.current.state === 'waiting' && status.restartCount > 0;
+        const restart = waiting ? status.restartCount - 1 : p.previous ? status.restartCount - 1 : status.restartCount;
         if (restart < 0) throw new EmuError('NOT_FOUND', `previous terminated container "${container}" in pod "${p.name}" not found`);
         return { file: pod.runtime.logFile(container, restart), uid: pod.uid };
       },
@@ -128,7 +129,7 @@ export class DaemonServer {
     };
     switch (kind) {
       case 'pods':
-        return pick(c.listPods().map(podObject), 'pods');
+        return pick(c.listPods().map((p) => podObject(p, c.network.pods.gateway)), 'pods');
       case 'statefulsets':
         return pick(c.objects.list('StatefulSet').map((s) => statefulSetObject(c, s)), 'statefulsets.apps');
       case 'services':

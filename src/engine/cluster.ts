@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { parsePodName } from '../controller/pod-identity.ts';
+import { revisionName } from '../controller/revision.ts';
 import type { PodControl } from '../controller/pod-control.ts';
 import { StatefulSetController, type ControllerEvent } from '../controller/statefulset-controller.ts';
 import { setKey, type PodView, type DeleteReason } from '../controller/types.ts';
@@ -210,7 +211,11 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     });
   }
 
-  /** Wait until a StatefulSet has all its replicas Ready (and no extra pods). */
+  /**
+   * Wait until a StatefulSet has all its replicas Ready, no extra pods, and — for
+   * RollingUpdate, as `kubectl rollout status` — every pod from the partition up
+   * at the current template's revision.
+   */
   waitForSetReady(namespace: string, name: string, options: { timeoutMs: number; progress?: Progress }): Promise<true> {
     return this.waitFor(
       `statefulset ${name} to be ready`,
@@ -219,8 +224,11 @@ export class Cluster extends EventEmitter<{ change: [] }> {
         const pods = this.listPods(namespace).filter((p) => p.setName === name);
         const want = set.spec.replicas ?? 1;
         const ready = pods.filter((p) => p.runtime.status.ready && !p.runtime.isTerminating).length;
+        const strategy = set.spec.updateStrategy;
+        const partition = strategy?.rollingUpdate?.partition ?? 0;
+        const updated = strategy?.type === 'OnDelete' || pods.every((p) => p.ordinal < partition || p.revision === revisionName(set));
         options.progress?.update(`statefulset ${name}: ${ready}/${want} ready`);
-        return pods.length === want && ready === want ? true : undefined;
+        return pods.length === want && ready === want && updated ? true : undefined;
       },
       options,
     );
@@ -412,7 +420,8 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     }
     // A Service keeps its cluster IP when it is re-applied, as in Kubernetes.
     const ip = old?.ip ?? (await this.network.addServiceIp());
-    const proxies = (service.spec.ports ?? []).map(
+    // emu's proxy speaks TCP, kube-proxy's default protocol; UDP/SCTP ports get no proxy.
+    const proxies = (service.spec.ports ?? []).filter((port) => (port.protocol ?? 'TCP') === 'TCP').map(
       (port) =>
         new ServiceProxy(ip, port.port, () =>
           this.endpointPods()

@@ -11,7 +11,7 @@ import type { Cluster, PodRecord } from './cluster.ts';
 export const STATUS_ANNOTATION = 'emu.dev/status';
 export const VOLUMES_ANNOTATION = 'emu.dev/volume-dirs';
 
-export function podObject(pod: PodRecord): Pod {
+export function podObject(pod: PodRecord, hostIP: string): Pod {
   const s = pod.runtime.status;
   const iso = (ms?: number) => (ms ? new Date(ms).toISOString() : undefined);
   const containerStatus = (c: ContainerStatus): KubeContainerStatus => ({
@@ -50,7 +50,7 @@ export function podObject(pod: PodRecord): Pod {
       phase: s.phase,
       podIP: s.podIP,
       podIPs: s.podIP ? [{ ip: s.podIP }] : [],
-      hostIP: '10.244.0.1',
+      hostIP,
       startTime: iso(s.startTime),
       reason: s.phase === 'Failed' ? s.reason : undefined,
       message: s.message,

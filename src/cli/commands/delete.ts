@@ -9,9 +9,12 @@ export async function deleteCommand(type: string, names: string[], options: { na
   if (resourceName(kind) !== 'pods') throw new EmuError('USAGE', `emu delete supports pods; to remove a StatefulSet's pods use emu scale, or emu down`);
   const all = inlineName ? [inlineName, ...names] : names;
   if (all.length === 0) throw new EmuError('USAGE', 'resource name may not be empty: emu delete pod NAME');
+  // kubectl: -1 (its default) means the pod's own terminationGracePeriodSeconds.
+  const grace = options.gracePeriod === undefined || options.gracePeriod === '-1' ? undefined : Number(options.gracePeriod);
+  if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0)) throw new EmuError('USAGE', `--grace-period must be a whole number of seconds (or -1), got "${options.gracePeriod}"`);
   const client = new DaemonClient(clusterPaths());
   for (const name of all) {
-    await client.call('deletePod', { name, namespace: options.namespace, wait: options.wait !== false, gracePeriodSeconds: options.gracePeriod === undefined ? undefined : Number(options.gracePeriod) });
+    await client.call('deletePod', { name, namespace: options.namespace, wait: options.wait !== false, gracePeriodSeconds: grace });
     console.log(`pod "${name}" deleted`);
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { DaemonClient } from '../../daemon/client.ts';
 import { readDaemonInfo } from '../../daemon/launch.ts';
@@ -17,5 +18,5 @@ export async function execCommand(pod: string, command: string[], options: { con
   const user = process.getuid?.() === 0 ? [] : ['-U', '--preserve-credentials'];
   const args = ['-t', String(info.nodePid), ...user, '-m', '-p', '-n', '--', ...target.nsenter, 'env', '-i', ...target.env, ...command];
   const child = spawn('nsenter', args, { stdio: 'inherit' });
-  return await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 1))));
+  return await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1))));
 }

@@ -15,7 +15,8 @@ export async function getCommand(type: string, name: string | undefined, options
 
   // -w: like kubectl, print a row again whenever it changes (no header).
   const wide = format === 'wide';
-  const key = (row: string[]) => row.filter((_, i) => i !== 4).join('\t'); // ignore AGE
+  const ageColumn = tableRows(resource, [], wide)[0].indexOf('AGE');
+  const key = (row: string[]) => row.filter((_, i) => i !== ageColumn).join('\t'); // a row that only aged has not changed
   let seen = new Map(tableRows(resource, items, wide).slice(1).map((r) => [r[0], key(r)]));
   const { socket } = await client.open('watch');
   const header = tableRows(resource, [], wide)[0];
