@@ -46,7 +46,7 @@ export function parseCidr(cidr: string): { base: number; prefix: number } {
   if (!match || prefix < 8 || prefix > 28) {
     throw new EmuError('USAGE', `invalid CIDR "${cidr}": expected an IPv4 range like 10.244.0.0/16 (prefix 8..28)`);
   }
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  const mask = (~0 << (32 - prefix)) >>> 0;
   return { base: (ipToInt(match[1]) & mask) >>> 0, prefix };
 }
 

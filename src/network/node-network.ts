@@ -95,10 +95,6 @@ export class NodeNetwork {
     this.services.release(ip);
   }
 
-  /** Cut a pod off the network (chaos: partition), or reconnect it. */
-  async setPodLink(pid: number, up: boolean): Promise<void> {
-    await ipBatch([`link set eth0 ${up ? 'up' : 'down'}`], ['nsenter', '-t', String(pid), '-n']);
-  }
 }
 
 async function ipBatch(commands: string[], prefix: string[] = []): Promise<void> {

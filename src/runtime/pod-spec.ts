@@ -10,7 +10,7 @@ export interface RuntimeContainer {
   name: string;
   image: string;
   argv: string[];
-  /** Environment in order; a value of `undefined` with `fromPodIP` is filled once the pod has an address. */
+  /** Environment in order; entries with `fromPodIP` get the pod's address once it has one. */
   env: { name: string; value: string; fromPodIP?: boolean }[];
   workingDir?: string;
   mounts: VolumeMount[];
