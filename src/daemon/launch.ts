@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { EmuError } from '../errors.ts';
 import type { ClusterPaths } from '../engine/cluster-paths.ts';
 import { nodeCommand } from '../node/enter-node.ts';
@@ -19,6 +20,38 @@ export interface DaemonInfo {
 export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
   const client = new DaemonClient(paths);
   if (await client.isRunning()) return client;
+  // Two `emu apply` at once must not start two daemons: one starts it, the other waits.
+  const release = await startLock(paths, client);
+  if (!release) return client;
+  try {
+    if (await client.isRunning()) return client;
+    return await startDaemon(paths, client);
+  } finally {
+    await release();
+  }
+}
+
+/** Take the start lock (undefined: another emu started the daemon meanwhile). */
+async function startLock(paths: ClusterPaths, client: DaemonClient): Promise<(() => Promise<void>) | undefined> {
+  const lock = join(paths.root, 'start.lock');
+  await mkdir(paths.root, { recursive: true });
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
+    if (holder && isAlive(holder)) {
+      const outcome = await pollUntil('another emu to start the daemon', async () => ((await client.isRunning()) ? 'running' : isAlive(holder) ? undefined : 'gone'), { timeoutMs: 60_000, intervalMs: 20 });
+      if (outcome === 'running') return undefined;
+    }
+    await rm(lock, { force: true }); // its holder died: stale
+  }
+}
+
+async function startDaemon(paths: ClusterPaths, client: DaemonClient): Promise<DaemonClient> {
   // Whatever is left in run/ belongs to a daemon that is gone (e.g. SIGKILLed).
   await rm(paths.run, { recursive: true, force: true });
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
@@ -33,7 +66,7 @@ export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
   child.unref();
   let exited = false;
   child.once('exit', () => (exited = true));
-  const nodePid = await waitForOnlyChild(child.pid!, 10_000);
+  const nodePid = await waitForOnlyChild(child.pid!, 10_000, () => exited);
   await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid });
   await pollUntil(
     'the emu daemon to start',

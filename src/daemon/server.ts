@@ -121,7 +121,8 @@ export class DaemonServer {
   private async get(kind: string, namespace: string, name?: string): Promise<unknown[]> {
     const c = this.cluster;
     const pick = <T extends { metadata?: { name?: string; namespace?: string } }>(items: T[], resource: string) => {
-      const inNs = items.filter((i) => i.metadata?.namespace === namespace);
+      // By name, as kubectl lists them (pods arrive in set and ordinal order already).
+      const inNs = items.filter((i) => i.metadata?.namespace === namespace).sort((a, b) => (resource === 'pods' ? 0 : a.metadata!.name!.localeCompare(b.metadata!.name!)));
       if (!name) return inNs;
       const found = inNs.filter((i) => i.metadata?.name === name);
       if (found.length === 0) throw new EmuError('NOT_FOUND', `${resource} "${name}" not found`);

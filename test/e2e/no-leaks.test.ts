@@ -40,6 +40,18 @@ describe('no leaks', () => {
     expect(await leftovers(home)).toEqual([]);
   });
 
+  it('two applies at once start one daemon, which runs both', async () => {
+    const { env, home, cleanup } = testHome('leak-race');
+    homes.push(cleanup);
+    const [a, b] = await Promise.all([emu(['apply', '-f', manifest], env), emu(['apply', '-f', `${ROOT}scenarios/manifests/web.yaml`], env)]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const daemons = processesOf(home).filter((p) => / \S*node \S*emu\.mjs __daemon/.test(p) && !p.includes('unshare'));
+    expect(daemons).toHaveLength(1);
+    expect((await emu(['get', 'sts', '-o', 'name'], env)).stdout).toBe('statefulset.apps/ordered\nstatefulset.apps/web');
+    expect((await emu(['down', '--volumes'], env)).exitCode).toBe(0);
+    expect(await leftovers(home)).toEqual([]);
+  });
+
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     it(`${signal} to emu run stops the scenario's cluster`, async () => {
       const { env, home, cleanup } = testHome(`leak-run-${signal.toLowerCase()}`);
