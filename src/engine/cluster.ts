@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { parsePodName } from '../controller/pod-identity.ts';
@@ -107,6 +108,8 @@ export class Cluster extends EventEmitter<{ change: [] }> {
 
   /** kubectl apply: create or update each object; returns kubectl's lines. */
   async apply(manifests: readonly LoadedManifest[]): Promise<{ object: KubeObject; outcome: ApplyOutcome; line: string }[]> {
+    // Checked for all objects first, so a refused update leaves nothing half-applied.
+    for (const m of manifests) if (m.object.kind === 'StatefulSet') this.checkStatefulSetUpdate(m);
     const results = [];
     // ConfigMaps and Secrets first, Services next, so pods find what they reference.
     const order: KubeObject['kind'][] = ['ConfigMap', 'Secret', 'Service', 'StatefulSet'];
@@ -124,6 +127,21 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     this.queueDnsUpdate();
     this.emit('change');
     return results;
+  }
+
+  /** The API server's rule: only some StatefulSet spec fields may change after creation. */
+  private checkStatefulSetUpdate({ object, source }: LoadedManifest): void {
+    const set = object as StatefulSetObject;
+    const existing = this.objects.get('StatefulSet', set.metadata.namespace, set.metadata.name);
+    if (!existing) return;
+    const mutable = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+    const fixed = (s: StatefulSetObject) => Object.fromEntries(Object.entries(s.spec).filter(([k]) => !mutable.includes(k)));
+    if (!isDeepStrictEqual(fixed(existing), fixed(set))) {
+      throw new EmuError(
+        'MANIFEST_INVALID',
+        `${source.file}:${source.line}:${source.col}: The StatefulSet "${set.metadata.name}" is invalid: spec: Forbidden: updates to statefulset spec for fields other than ${mutable.map((f) => `'${f}'`).join(', ')} are forbidden`,
+      );
+    }
   }
 
   statefulSet(namespace: string, name: string): StatefulSetObject {

@@ -96,6 +96,17 @@ describe('OrderedReady, Parallel and updates on real pods', () => {
     expect(sts.status.currentRevision).toBe(revision(before[0]));
   });
 
+  it('refuses to change fields Kubernetes keeps fixed, changing nothing', async () => {
+    const before = await emu(['get', 'sts', 'ordered', '-o', 'json'], env);
+    const file = `${home}/ordered-renamed-service.yaml`;
+    writeFileSync(file, readFileSync(manifest, 'utf8').replace('serviceName: ordered', 'serviceName: other').replace('replicas: 3', 'replicas: 5'));
+    const refused = await emu(['apply', '-f', file], env);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^error: ${file}:\\d+:\\d+: The StatefulSet "ordered" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas'`));
+    expect((await emu(['get', 'sts', 'ordered', '-o', 'json'], env)).stdout).toBe(before.stdout); // replicas: 5 was not applied either
+    expect(names(await pods())).toEqual(['ordered-0', 'ordered-1', 'ordered-2']);
+  });
+
   it('OnDelete leaves pods alone until they are deleted', async () => {
     const before = await pods();
     const file = `${home}/ordered-ondelete.yaml`;
