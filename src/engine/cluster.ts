@@ -68,7 +68,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
   readonly events: ClusterEvent[] = [];
   private readonly pods = new Map<string, PodRecord>();
   private readonly controller: StatefulSetController;
-  private readonly proxies = new Map<string, { ip: string; proxies: ServiceProxy[] }>();
+  private readonly proxies = new Map<string, { ip: string; proxies: ServiceProxy[]; ports: unknown }>();
   private readonly timeScale: number;
   private hostsContent = '';
   private dnsQueued = false;
@@ -426,8 +426,11 @@ export class Cluster extends EventEmitter<{ change: [] }> {
   }
 
   private async syncServiceProxy(service: ServiceObject): Promise<void> {
-    const key = `${service.metadata.namespace}/${service.metadata.name}`;
+    const { namespace, name } = service.metadata;
+    const key = `${namespace}/${name}`;
     const old = this.proxies.get(key);
+    // Same ports: keep the listeners (and their connections); backends follow the stored Service.
+    if (old && service.spec.clusterIP !== 'None' && isDeepStrictEqual(old.ports, service.spec.ports)) return;
     if (old) {
       await Promise.all(old.proxies.map((p) => p.stop()));
       this.proxies.delete(key);
@@ -443,7 +446,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
       (port) =>
         new ServiceProxy(ip, port.port, () =>
           this.endpointPods()
-            .filter((p) => p.ip && p.ready && !p.terminating && p.namespace === service.metadata.namespace && selectorMatches(service.spec.selector, p.labels))
+            .filter((p) => p.ip && p.ready && !p.terminating && p.namespace === namespace && selectorMatches(this.objects.get('Service', namespace, name)?.spec.selector, p.labels))
             .flatMap((p) => {
               const target = targetPortFor({ port: port.port, targetPort: port.targetPort }, p);
               return target ? [{ ip: p.ip!, port: target }] : [];
@@ -451,7 +454,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
         ),
     );
     await Promise.all(proxies.map((p) => p.start()));
-    this.proxies.set(key, { ip, proxies });
+    this.proxies.set(key, { ip, proxies, ports: structuredClone(service.spec.ports) });
   }
 
   serviceClusterIP(namespace: string, name: string): string | undefined {
