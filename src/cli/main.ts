@@ -46,8 +46,8 @@ program.command('describe').description('show details and events').argument('<ty
 
 program
   .command('delete')
-  .description('delete pods (the StatefulSet recreates them with the same identity)')
-  .argument('<type>', 'pod or pod/NAME')
+  .description('delete pods (the StatefulSet recreates them with the same identity) or a StatefulSet')
+  .argument('<type>', 'pod, pod/NAME, statefulset or statefulset/NAME')
   .argument('[names...]')
   .option('--wait [bool]', 'wait until the pod is gone', (v) => v !== 'false', true)
   .option('--grace-period <seconds>', 'override terminationGracePeriodSeconds')

@@ -37,6 +37,7 @@ export class DaemonServer {
       },
       deletePod: async (p) => c.deletePod(ns(p), p.name, { wait: p.wait !== false, gracePeriodSeconds: p.gracePeriodSeconds }),
       scale: async (p) => c.scale(ns(p), p.name, p.replicas),
+      deleteStatefulSet: async (p) => c.deleteStatefulSet(ns(p), p.name),
       waitReady: async (p) => c.waitForSetReady(ns(p), p.name, { timeoutMs: p.timeoutMs ?? 300_000 }),
       resolve: async (p) => c.resolve(p.name),
       logs: async (p) => {

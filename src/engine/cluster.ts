@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { parsePodName } from '../controller/pod-identity.ts';
 import { revisionName } from '../controller/revision.ts';
+import { claimsToDeleteWithSet } from '../controller/retention.ts';
 import type { PodControl } from '../controller/pod-control.ts';
 import { StatefulSetController, type ControllerEvent } from '../controller/statefulset-controller.ts';
 import { setKey, type PodView, type DeleteReason } from '../controller/types.ts';
@@ -156,6 +157,25 @@ export class Cluster extends EventEmitter<{ change: [] }> {
 
   setHistory(set: StatefulSetObject) {
     return this.controller.history(setKey(set));
+  }
+
+  /**
+   * kubectl delete statefulset: the controller lets go, every pod is stopped
+   * (Kubernetes' garbage collector deletes them all at once), and claims go only
+   * under persistentVolumeClaimRetentionPolicy.whenDeleted: Delete.
+   */
+  async deleteStatefulSet(namespace: string, name: string): Promise<void> {
+    const set = this.statefulSet(namespace, name);
+    await this.controller.remove(setKey(set));
+    this.objects.delete('StatefulSet', namespace, name);
+    await Promise.all(this.listPods(namespace).filter((p) => p.setName === name).map((p) => this.stopPod(p)));
+    // Every ordinal with a claim `<template>-<set>-<ordinal>`, scaled-down ones included (names are DNS labels: regex-safe).
+    const patterns = (set.spec.volumeClaimTemplates ?? []).map((t) => new RegExp(`^${t.metadata!.name}-${name}-(\\d+)$`));
+    const ordinals = (await this.claims())
+      .filter((c) => c.namespace === namespace)
+      .flatMap((c) => patterns.flatMap((p) => p.exec(c.name)?.[1] ?? []).map(Number));
+    for (const action of claimsToDeleteWithSet(set, ordinals)) await this.podControl().deleteClaims(set, action.ordinal);
+    this.emit('change');
   }
 
   async scale(namespace: string, name: string, replicas: number): Promise<void> {
