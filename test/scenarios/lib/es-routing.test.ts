@@ -10,7 +10,7 @@
 //    with number_of_shards 3 and 5, then `GET /<index>/_search_shards?routing=<id>`; the 3-shard
 //    index reported routing_num_shards 768 in `_cluster/state/metadata`.
 import { describe, expect, it } from 'vitest';
-import { defaultRoutingNumShards, floorMod, murmur3x86_32, routingBytes, routingHash, shardFor } from '../../scenarios/lib/es-routing.ts';
+import { defaultRoutingNumShards, floorMod, murmur3x86_32, routingBytes, routingHash, shardFor } from '../../../scenarios/lib/es-routing.ts';
 
 const HASHES: [string, number][] = [
   ['', 0],
