@@ -12,7 +12,20 @@ const BIN = `${ROOT}bin/emu.mjs`;
 export function testHome(prefix: string): { home: string; cluster: string; env: Record<string, string>; cleanup: () => void } {
   const home = mkdtempSync(`/var/tmp/emu-test-${prefix}-`);
   const cluster = prefix;
-  return { home, cluster, env: { EMU_HOME: home, EMU_CLUSTER: cluster }, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+  return {
+    home,
+    cluster,
+    env: { EMU_HOME: home, EMU_CLUSTER: cluster },
+    // A test that failed before its `emu down` must not leave a cluster behind:
+    // killing a node's PID 1 takes all its pods with it. (Leak tests assert before this.)
+    cleanup: () => {
+      for (const line of processesOf(home)) {
+        const [pid, ...args] = line.split(' ');
+        if (/\bemu\.mjs __(daemon|run-scenario)\b/.test(args.join(' ')) && !args[0].endsWith('unshare')) process.kill(Number(pid), 'SIGKILL');
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface CliResult {
