@@ -77,6 +77,19 @@ describe('OrderedReady, Parallel and updates on real pods', () => {
     expect(names(items)).toEqual(['ordered-0', 'ordered-1', 'ordered-2']);
   });
 
+  it('halts scale-down while a pod is unready, too', async () => {
+    await emu(['exec', 'ordered-0', '--', 'touch', '/tmp/unready'], env);
+    await waitPods('ordered-0 unready', (items) => items[0]?.status.containerStatuses[0].ready === false);
+    await emu(['scale', 'statefulset', 'ordered', '--replicas', '2'], env);
+    // Observed for several probe periods, as above: ordered-2 must stay.
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) expect(names(await pods())).toEqual(['ordered-0', 'ordered-1', 'ordered-2']);
+    await emu(['exec', 'ordered-0', '--', 'rm', '/tmp/unready'], env);
+    await waitPods('scale-down to 2', (all) => all.length === 2);
+    await emu(['scale', 'statefulset', 'ordered', '--replicas', '3'], env);
+    await waitPods('back to 3 Ready', (all) => all.length === 3 && all.every((p) => p.status.containerStatuses[0].ready));
+  });
+
   it('rolls an update from the highest ordinal down to the partition only', async () => {
     const before = await pods();
     const revision = (p: any) => p.metadata.labels['controller-revision-hash'];
