@@ -64,9 +64,13 @@ export function planMounts(input: MountPlanInput): MountPlan {
     if (overlays.some((o) => under(ancestor, o))) continue;
     overlays.push(ancestor);
     const layer = join(scratch, 'overlay', String(overlays.length));
+    // Where overlayfs is not allowed (some user namespaces), a tmpfs holding bind
+    // mounts of the directory's entries does the same job.
+    const shadow = `${layer}/shadow`;
     commands.push(
       `mkdir -p ${q(layer + '/upper')} ${q(layer + '/work')}`,
-      `mount -t overlay overlay -o ${q(`lowerdir=${ancestor},upperdir=${layer}/upper,workdir=${layer}/work`)} ${q(root + ancestor)}`,
+      `mount -t overlay overlay -o ${q(`lowerdir=${ancestor},upperdir=${layer}/upper,workdir=${layer}/work`)} ${q(root + ancestor)} 2>/dev/null || ` +
+        `{ ${shadowCommands(root + ancestor, shadow).join(' && ')} && mount --rbind ${q(shadow)} ${q(root + ancestor)}; }`,
     );
     // An overlay hides mounts beneath it: put the DNS directory back.
     if (under(DNS_MOUNT_POINT, ancestor)) commands.push(`mount --bind ${q(input.dnsDir)} ${q(root + DNS_MOUNT_POINT)}`);
@@ -92,12 +96,18 @@ function nearestExisting(path: string, exists: (p: string) => boolean): string {
 
 /** A tmpfs root holding bind mounts of every top-level entry of the host's "/". */
 function newRootCommands(root: string): string[] {
+  return shadowCommands('/', root);
+}
+
+/** A tmpfs at `dest` that shows `source`'s entries (bind mounts, symlinks copied) and can take new ones. */
+function shadowCommands(source: string, dest: string): string[] {
+  const prefix = source === '/' ? '' : q(source);
   return [
-    `mkdir -p ${q(root)}`,
-    `mount -t tmpfs -o mode=755 tmpfs ${q(root)}`,
-    `for entry in /* /.[!.]*; do name=\${entry#/}; [ -e "$entry" ] || [ -L "$entry" ] || continue; ` +
-      `if [ -L "$entry" ]; then ln -s "$(readlink "$entry")" ${q(root)}/"$name"; ` +
-      `elif [ -d "$entry" ]; then mkdir ${q(root)}/"$name" && mount --rbind "$entry" ${q(root)}/"$name"; ` +
-      `else touch ${q(root)}/"$name" && mount --bind "$entry" ${q(root)}/"$name"; fi; done`,
+    `mkdir -p ${q(dest)}`,
+    `mount -t tmpfs -o mode=755 tmpfs ${q(dest)}`,
+    `for entry in ${prefix}/* ${prefix}/.[!.]*; do name=$(basename "$entry"); [ -e "$entry" ] || [ -L "$entry" ] || continue; ` +
+      `if [ -L "$entry" ]; then ln -s "$(readlink "$entry")" ${q(dest)}/"$name"; ` +
+      `elif [ -d "$entry" ]; then mkdir ${q(dest)}/"$name" && mount --rbind "$entry" ${q(dest)}/"$name"; ` +
+      `else touch ${q(dest)}/"$name" && mount --bind "$entry" ${q(dest)}/"$name"; fi; done`,
   ];
 }

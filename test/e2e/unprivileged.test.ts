@@ -8,9 +8,9 @@ import { processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 const NOBODY = 65534;
 const { env, home, cleanup } = testHome('unprivileged');
 chownSync(home, NOBODY, NOBODY);
-const asNobody = (args: string[]) =>
+const asNobody = (args: string[], extra: Record<string, string> = {}) =>
   execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, `${ROOT}bin/emu.mjs`, ...args], {
-    env: { ...env, PATH: process.env.PATH!, HOME: home },
+    env: { ...env, PATH: process.env.PATH!, HOME: home, ...extra },
     extendEnv: false,
     reject: false,
     stdin: 'ignore',
@@ -38,5 +38,11 @@ describe.skipIf(!readable)('as an unprivileged user (user namespaces)', () => {
     let page = '';
     for (let i = 0; i < 50 && page !== 'hello from web-1'; i++) page = (await asNobody(['exec', 'web-0', '--', 'curl', '-s', 'http://web-1.nginx/'])).stdout;
     expect(page).toBe('hello from web-1');
+  });
+
+  it('runs the MySQL scenario (mount points made without overlayfs where it is refused)', async () => {
+    const run = await asNobody(['run', `${ROOT}scenarios/mysql-rw.ts`], { EMU_CLUSTER: '' }); // its own cluster, named after the file
+    expect(run.stdout.split('\n').at(-1), run.stdout + run.stderr).toBe('PASS: 8 passed, 0 failed');
+    expect(run.exitCode).toBe(0);
   });
 });

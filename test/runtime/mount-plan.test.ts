@@ -26,7 +26,8 @@ function plan(mounts: Partial<VolumeMount>[], exists = HOST, extra: Partial<Moun
 /** Words of one command, shell single quotes removed (paths in these tests need no escaping). */
 const words = (command: string) => command.replace(/'/g, '').split(/\s+/);
 const isOverlay = (c: string) => c.startsWith('mount -t overlay');
-const mountPoint = (c: string) => words(c).at(-1)!;
+// An overlay line ends in its fallback (`|| { … }`); its mount point is the word before that.
+const mountPoint = (c: string) => words(c.split(' 2>/dev/null || ')[0]).at(-1)!;
 const overlays = (commands: string[]) => commands.filter(isOverlay);
 const binds = (commands: string[]) => commands.filter((c) => c.startsWith('mount --bind ')).map((c) => ({ source: words(c)[2], target: words(c)[3] }));
 
@@ -50,6 +51,13 @@ function hiddenBinds(commands: string[], volumeSources: string[]): string[] {
 }
 
 describe('planMounts', () => {
+  it('falls back to a tmpfs of bind mounts where overlayfs is refused (user namespaces)', () => {
+    const [overlay] = overlays(plan([{ source: '/vol/x', target: '/var/lib/mysql' }]).commands);
+    const fallback = overlay.split(' 2>/dev/null || ')[1];
+    expect(fallback).toMatch(/^\{ mkdir -p \S+\/overlay\/1\/shadow && mount -t tmpfs -o mode=755 tmpfs \S+\/shadow && for entry in \/var\/lib\/\* /);
+    expect(fallback).toMatch(/mount --rbind \S+\/overlay\/1\/shadow \/var\/lib; \}$/);
+  });
+
   it('binds a volume straight onto an existing mountPath, without a new root or overlay', () => {
     const { commands, root } = plan([{ source: '/vol/html', target: '/usr/share/nginx/html' }]);
     expect(root).toBe('');
