@@ -3,7 +3,7 @@
 // scale-down (whenScaled) and with the set (whenDeleted).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emu, leftovers, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { downAndCleanup, emu, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const { env, home, cleanup } = testHome('retention');
 const web = `${ROOT}scenarios/manifests/web.yaml`;
@@ -16,11 +16,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
 }
 
 describe('claim retention', () => {
-  afterAll(async () => {
-    await emu(['down', '--volumes'], env);
-    expect(await leftovers(home)).toEqual([]);
-    cleanup();
-  });
+  afterAll(async () => expect(await downAndCleanup({ env, home, cleanup })).toEqual([]));
 
   it('Retain (the default): delete statefulset keeps the claims, and a re-applied set finds its data', async () => {
     expect((await emu(['apply', '-f', web, '--wait'], env)).exitCode).toBe(0);

@@ -88,3 +88,11 @@ export async function leftovers(home: string, timeoutMs = 30_000): Promise<strin
   }
   return left;
 }
+
+/** `emu down --volumes`, wait for every process of the home to be gone, remove it; returns what was left. */
+export async function downAndCleanup(t: { env: Record<string, string>; home: string; cleanup: () => void }): Promise<string[]> {
+  await emu(['down', '--volumes'], t.env);
+  const left = await leftovers(t.home);
+  t.cleanup();
+  return left;
+}

@@ -1,7 +1,7 @@
 // The `mysql` image (emu's native MariaDB behind docker/mysql/entrypoint.sh) on a
 // real cluster, through the CLI: does it behave like the official image?
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emu, leftovers, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { downAndCleanup, emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const FIXTURES = `${ROOT}test/images/fixtures/`;
 
@@ -38,12 +38,7 @@ describe('mysql image: MYSQL_* env, initdb, conf.d, persistence', () => {
     expect(applied.stdout).toContain('statefulset.apps/db created');
     expect(isReady(await podOf(env, 'db-0'))).toBe(true);
   }, 180_000);
-  afterAll(async () => {
-    await emu(['down', '--volumes'], env);
-    const left = await leftovers(home);
-    cleanup();
-    expect(left).toEqual([]);
-  }, 60_000);
+  afterAll(async () => expect(await downAndCleanup({ env, home, cleanup })).toEqual([]), 60_000);
 
   it('prints a generated root password that works over TCP; root needs no password on the socket', async () => {
     const logs = (await emu(['logs', 'db-0'], env)).stdout;
@@ -142,12 +137,7 @@ describe('mysql image without a root password setting', () => {
     expect(applied.stderr).toBe('');
     expect(applied.stdout).toContain('statefulset.apps/nopw created');
   }, 60_000);
-  afterAll(async () => {
-    await emu(['down', '--volumes'], env);
-    const left = await leftovers(home);
-    cleanup();
-    expect(left).toEqual([]);
-  }, 60_000);
+  afterAll(async () => expect(await downAndCleanup({ env, home, cleanup })).toEqual([]), 60_000);
 
   it('exits with the official error and crash-loops with restarts', async () => {
     const pod = await until('nopw-0 to crash-loop with restarts', async () => {
