@@ -1,7 +1,7 @@
 // The `mysql` image (emu's native MariaDB behind docker/mysql/entrypoint.sh) on a
 // real cluster, through the CLI: does it behave like the official image?
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downAndCleanup, emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { downAndCleanup, emu, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const FIXTURES = `${ROOT}test/images/fixtures/`;
 
