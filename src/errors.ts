@@ -37,6 +37,8 @@ export interface SourceLocation {
 export class ManifestError extends EmuError {
   readonly location: SourceLocation;
   readonly fieldPath: string;
+  /** What is wrong, without where. */
+  readonly problem: string;
   constructor(
     code: 'MANIFEST_INVALID' | 'MANIFEST_UNSUPPORTED',
     location: SourceLocation,
@@ -49,5 +51,6 @@ export class ManifestError extends EmuError {
     this.name = 'ManifestError';
     this.location = location;
     this.fieldPath = fieldPath;
+    this.problem = problem;
   }
 }

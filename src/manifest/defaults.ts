@@ -45,7 +45,7 @@ function defaultStatefulSet({ spec }: StatefulSetObject): void {
   defaultPodSpec(spec.template.spec!);
 }
 
-function defaultPodSpec(pod: PodSpec): void {
+export function defaultPodSpec(pod: PodSpec): void {
   pod.restartPolicy ??= 'Always';
   pod.terminationGracePeriodSeconds ??= 30;
   for (const container of [...(pod.initContainers ?? []), ...pod.containers]) defaultContainer(container);

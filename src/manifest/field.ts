@@ -1,11 +1,11 @@
 import { ManifestError, type SourceLocation } from '../errors.ts';
 import { FIELDS, type FieldSet, type FieldSetName } from './fields.ts';
-import type { Locator, Segment } from './locate.ts';
+import type { Segment, SourceMap } from './locate.ts';
 import type { ManifestWarning } from './types.ts';
 
 /** What the fields of one object share: where they are written, where warnings go. */
 export interface WalkContext {
-  locator: Locator;
+  locator: SourceMap;
   warnings: ManifestWarning[];
 }
 

@@ -112,7 +112,7 @@ function loadObject(value: unknown, raw: Segment[], locator: Locator, file: stri
 }
 
 /** `field: null` means "unset" to the API server; drop such keys so typed readers see undefined. */
-function withoutNulls(value: unknown): unknown {
+export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(

@@ -9,13 +9,30 @@ interface Spot {
   value?: SourceLocation;
 }
 
+/** Where a field of an object is written; for errors and warnings. */
+export interface SourceMap {
+  value(path: readonly Segment[]): SourceLocation;
+  key(path: readonly Segment[]): SourceLocation;
+}
+
+/** Objects that arrive as JSON over the API have no source text: every field is "in the request". */
+export class RequestSourceMap implements SourceMap {
+  private static readonly SPOT: SourceLocation = { file: 'request', line: 1, col: 1 };
+  value(): SourceLocation {
+    return RequestSourceMap.SPOT;
+  }
+  key(): SourceLocation {
+    return RequestSourceMap.SPOT;
+  }
+}
+
 /**
  * Maps field paths of a parsed YAML document to where they are written, so
  * validation can run on plain values and still report file:line:col.
  * Content reached through an alias or a `<<` merge is not indexed: lookups
  * fall back to the nearest indexed ancestor, which is where it was used.
  */
-export class Locator {
+export class Locator implements SourceMap {
   private readonly spots = new Map<string, Spot>();
 
   constructor(

@@ -13,6 +13,10 @@ const KINDS: Record<KubeKind, { apiVersion: string; validate: (root: Field) => v
   Secret: { apiVersion: 'v1', validate: validateSecret },
 };
 
+export function isManifestKind(kind: string): kind is KubeKind {
+  return Object.hasOwn(KINDS, kind);
+}
+
 const SUPPORTED = `${Object.entries(KINDS).map(([kind, { apiVersion }]) => `${kind} (${apiVersion})`).join(', ')}, and List (v1) of those`;
 
 /** Checks apiVersion and kind, then the whole object; throws the first problem found. */
