@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.d.ts';
-import { byKind, groupVersion, hasStatusSubresource, RESOURCES, type ResourceType } from './resources.ts';
+import { byKind, groupVersion, hasStatusSubresource, type ResourceType } from './resources.ts';
 import { ApiError, alreadyExists, badRequest, conflict, gone, notFound } from './status.ts';
 
 /** Object metadata as the store writes it (kubernetes-types marks the server-owned fields readonly). */
@@ -50,6 +50,8 @@ export interface Strategy {
 
 export interface ListOptions {
   namespace?: string;
+  /** Sort by namespace and name (the API's order). Controllers that do not care skip the cost. */
+  unsorted?: boolean;
   /** Already parsed selectors (see selectors.ts); both must match. */
   labelSelector?: (labels: Record<string, string>) => boolean;
   fieldSelector?: (object: ApiObject) => boolean;
@@ -95,8 +97,12 @@ const WATCH_LOG_LENGTH = 20_000;
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export class ApiStore {
-  private readonly objects = new Map<string, ApiObject>();
+  /** Objects by type (`<group>/<resource>`), then by `<namespace>/<name>`. */
+  private readonly objects = new Map<string, Map<string, ApiObject>>();
   private readonly watchers = new Set<Watcher>();
+  private readonly listeners = new Set<() => void>();
+  /** Owner uid → the objects naming it in ownerReferences (the garbage collector's graph). */
+  private readonly owned = new Map<string, Set<[ResourceType, string]>>();
   private readonly log: LoggedEvent[] = [];
   private rv = 1;
 
@@ -126,7 +132,7 @@ export class ApiStore {
       meta.namespace ||= 'default';
       this.requireNamespace(meta.namespace);
     } else delete meta.namespace;
-    if (this.objects.has(keyOf(type, meta.namespace, meta.name))) throw alreadyExists(type, meta.name);
+    if (this.table(type).has(nameKey(type, meta.namespace, meta.name))) throw alreadyExists(type, meta.name);
     meta.uid = randomUUID();
     meta.creationTimestamp = this.timestamp();
     delete meta.deletionTimestamp;
@@ -147,14 +153,13 @@ export class ApiStore {
   }
 
   find<T extends ApiObject = ApiObject>(type: ResourceType, namespace: string | undefined, name: string): T | undefined {
-    return this.objects.get(keyOf(type, type.namespaced ? namespace : undefined, name)) as T | undefined;
+    return this.table(type).get(nameKey(type, namespace, name)) as T | undefined;
   }
 
   list<T extends ApiObject = ApiObject>(type: ResourceType, options: ListOptions = {}): { items: T[]; resourceVersion: string } {
     const items: T[] = [];
-    const prefix = type.namespaced && options.namespace ? `${typeKey(type)}/${options.namespace}/` : `${typeKey(type)}/`;
-    for (const [key, object] of this.objects) if (key.startsWith(prefix) && matches(object, options)) items.push(object as T);
-    items.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+    for (const object of this.table(type).values()) if (matches(object, options)) items.push(object as T);
+    if (!options.unsorted) items.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
     return { items, resourceVersion: this.resourceVersion };
   }
 
@@ -261,14 +266,36 @@ export class ApiStore {
     return { stop: () => this.watchers.delete(watcher) };
   }
 
+  /** Called (asynchronously) after any change at all: for waits that re-check a condition. */
+  onChange(listener: () => void): () => void {
+    let scheduled = false;
+    // Many changes in one turn are one call.
+    const entry = () => {
+      if (scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        if (this.listeners.has(entry)) listener();
+      });
+    };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
   // ---- internals ----------------------------------------------------------
 
   private strategy(type: ResourceType): Strategy | undefined {
     return this.strategies.get(typeKey(type));
   }
 
+  private table(type: ResourceType): Map<string, ApiObject> {
+    let table = this.objects.get(typeKey(type));
+    if (!table) this.objects.set(typeKey(type), (table = new Map()));
+    return table;
+  }
+
   private requireNamespace(namespace: string): void {
-    const ns = this.objects.get(keyOf(NAMESPACES, undefined, namespace));
+    const ns = this.find(NAMESPACES, undefined, namespace);
     if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
     if (ns.metadata.deletionTimestamp) {
       throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`);
@@ -278,15 +305,21 @@ export class ApiStore {
   private write(type: ResourceType, object: ApiObject, eventType: 'ADDED' | 'MODIFIED'): ApiObject {
     object.metadata.resourceVersion = String(++this.rv);
     const frozen = deepFreeze(object);
-    this.objects.set(keyOf(type, object.metadata.namespace, object.metadata.name), frozen);
+    const table = this.table(type);
+    const key = nameKey(type, object.metadata.namespace, object.metadata.name);
+    this.index(type, table.get(key), frozen);
+    table.set(key, frozen);
     this.publish(type, { type: eventType, object: frozen });
     return frozen;
   }
 
   private remove(type: ResourceType, object: ApiObject): ApiObject {
-    const key = keyOf(type, object.metadata.namespace, object.metadata.name);
-    if (!this.objects.has(key)) return object;
-    this.objects.delete(key);
+    const table = this.table(type);
+    const key = nameKey(type, object.metadata.namespace, object.metadata.name);
+    const stored = table.get(key);
+    if (!stored) return object;
+    table.delete(key);
+    this.index(type, stored, undefined);
     const last = structuredClone(object);
     last.metadata.resourceVersion = String(++this.rv);
     const frozen = deepFreeze(last);
@@ -298,22 +331,44 @@ export class ApiStore {
 
   /** The garbage collector's background propagation: dependents go once their owner is gone. */
   private collectDependents(owner: ApiObject): void {
-    for (const [key, object] of [...this.objects]) {
-      if (!object.metadata.ownerReferences?.some((ref) => ref.uid === owner.metadata.uid)) continue;
-      const type = typeOfKey(key);
-      if (!type) continue;
-      const others = object.metadata.ownerReferences.filter((ref: OwnerReference) => ref.uid !== owner.metadata.uid && this.ownerExists(ref, object.metadata.namespace));
+    for (const [type, object] of this.dependentsOf(owner)) {
+      const others = object.metadata.ownerReferences!.filter((ref: OwnerReference) => ref.uid !== owner.metadata.uid && this.ownerExists(ref, object.metadata.namespace));
       if (others.length > 0) continue; // another live owner keeps it
       if (!object.metadata.deletionTimestamp) this.delete(type, object.metadata.namespace, object.metadata.name);
     }
   }
 
   private orphanDependents(owner: ApiObject): void {
-    for (const [key, object] of [...this.objects]) {
-      if (!object.metadata.ownerReferences?.some((ref) => ref.uid === owner.metadata.uid)) continue;
+    for (const [type, object] of this.dependentsOf(owner)) {
       const next = structuredClone(object);
-      next.metadata.ownerReferences = object.metadata.ownerReferences.filter((ref) => ref.uid !== owner.metadata.uid);
-      this.write(typeOfKey(key)!, next, 'MODIFIED');
+      next.metadata.ownerReferences = object.metadata.ownerReferences!.filter((ref) => ref.uid !== owner.metadata.uid);
+      this.write(type, next, 'MODIFIED');
+    }
+  }
+
+  /** Objects that name `owner` in their ownerReferences. */
+  private dependentsOf(owner: ApiObject): [ResourceType, ApiObject][] {
+    const found: [ResourceType, ApiObject][] = [];
+    for (const [type, key] of this.owned.get(owner.metadata.uid!) ?? []) {
+      const object = this.table(type).get(key);
+      if (object) found.push([type, object]);
+    }
+    return found;
+  }
+
+  /** Keeps the owner index (owner uid → dependents) in step with one object's ownerReferences. */
+  private index(type: ResourceType, before: ApiObject | undefined, after: ApiObject | undefined): void {
+    const key = nameKey(type, (after ?? before)!.metadata.namespace, (after ?? before)!.metadata.name);
+    for (const ref of before?.metadata.ownerReferences ?? []) {
+      const set = this.owned.get(ref.uid);
+      if (!set) continue;
+      for (const entry of set) if (entry[0] === type && entry[1] === key) set.delete(entry);
+      if (set.size === 0) this.owned.delete(ref.uid);
+    }
+    for (const ref of after?.metadata.ownerReferences ?? []) {
+      let set = this.owned.get(ref.uid);
+      if (!set) this.owned.set(ref.uid, (set = new Set()));
+      set.add([type, key]);
     }
   }
 
@@ -326,6 +381,7 @@ export class ApiStore {
     this.log.push({ rv: this.rv, type, event });
     if (this.log.length > WATCH_LOG_LENGTH) this.log.splice(0, this.log.length - WATCH_LOG_LENGTH);
     for (const watcher of this.watchers) if (watcher.type === type && matches(event.object, watcher.options)) watcher.deliver(event);
+    for (const listener of this.listeners) listener();
   }
 }
 
@@ -335,14 +391,8 @@ function typeKey(type: ResourceType): string {
   return `${type.group}/${type.resource}`;
 }
 
-function keyOf(type: ResourceType, namespace: string | undefined, name: string): string {
-  return `${typeKey(type)}/${type.namespaced ? (namespace ?? 'default') : ''}/${name}`;
-}
-
-const TYPES_BY_KEY = new Map(RESOURCES.map((type) => [typeKey(type), type]));
-
-function typeOfKey(key: string): ResourceType | undefined {
-  return TYPES_BY_KEY.get(key.split('/').slice(0, 2).join('/'));
+function nameKey(type: ResourceType, namespace: string | undefined, name: string): string {
+  return `${type.namespaced ? (namespace ?? 'default') : ''}/${name}`;
 }
 
 function matches(object: ApiObject, options: ListOptions): boolean {

@@ -23,6 +23,8 @@ export interface StatefulSetControllerOptions {
   podControl: PodControl;
   listPods: (setKey: string) => PodView[] | Promise<PodView[]>;
   recorder: (event: ControllerEvent) => void;
+  /** After every sync: the status to publish and the revisions to keep (as ControllerRevisions). */
+  afterSync?: (set: StatefulSet, status: SetStatus, revisions: readonly ControllerRevision[]) => void;
   now?: () => number;
 }
 
@@ -53,15 +55,18 @@ export class StatefulSetController {
     this.now = options.now ?? Date.now;
   }
 
-  /** Applies a new or changed set (including a scale). */
-  upsert(set: StatefulSet): void {
+  /**
+   * Applies a new or changed set (including a scale). `revisions` seeds the
+   * history of a set this controller has not seen before (a restarted cluster).
+   */
+  upsert(set: StatefulSet, revisions: readonly ControllerRevision[] = []): void {
     const key = setKey(set);
     const entry = this.entries.get(key);
     if (entry) entry.set = structuredClone(set);
     else {
       this.entries.set(key, {
         set: structuredClone(set),
-        history: new RevisionHistory(),
+        history: new RevisionHistory(revisions),
         scaledDown: new Set(),
         pending: false,
         backoffMs: FIRST_BACKOFF_MS,
@@ -159,6 +164,7 @@ export class StatefulSetController {
       });
       entry.status = result.status;
       entry.history.trim(spec.revisionHistoryLimit, [current.name, update.name, ...pods.map((p) => p.revision)]);
+      this.options.afterSync?.(set, result.status, entry.history.list());
       requeueAfterMs = result.requeueAfterMs;
       const outcomes = await Promise.all(result.actions.map((action) => this.execute(entry, set, action)));
       failed = outcomes.includes(false);

@@ -46,3 +46,8 @@ export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home =
     daemonLog: join(run, 'daemon.log'),
   };
 }
+
+/** A claim's directory: `volumes/<namespace>/<claim>`, the one place this name is built. */
+export function claimDirectory(paths: ClusterPaths, namespace: string, claim: string): string {
+  return join(paths.volumes, namespace, claim);
+}

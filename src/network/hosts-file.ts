@@ -24,7 +24,7 @@ export function dnsNames(name: string, namespace: string): string[] {
  * listed for a name, in file order, so the service name resolves to all ready pods,
  * lowest ordinal first). ClusterIP services map their names to the virtual IP.
  */
-export function renderHostsFile(services: readonly DnsService[], pods: readonly { hostname: string; ip: string }[] = []): string {
+export function renderHostsFile(services: readonly DnsService[], pods: readonly { hostname: string; ip: string; fqdn?: string }[] = []): string {
   const lines = ['# emu cluster DNS: rewritten whole (by rename) whenever endpoints change', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   const sorted = [...services].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   for (const svc of sorted) {
@@ -39,8 +39,9 @@ export function renderHostsFile(services: readonly DnsService[], pods: readonly 
     }
   }
   // Every pod resolves its own hostname from the moment it has an address, as the
-  // kubelet's per-pod /etc/hosts allows (servers look themselves up at start-up).
-  for (const pod of pods) lines.push(`${pod.ip}\t${pod.hostname}`);
+  // kubelet's per-pod /etc/hosts allows (servers look themselves up at start-up);
+  // with a subdomain the FQDN comes first, so `hostname -f` prints it.
+  for (const pod of pods) lines.push(`${pod.ip}\t${pod.fqdn ? `${pod.fqdn} ` : ''}${pod.hostname}`);
   return lines.join('\n') + '\n';
 }
 

@@ -84,15 +84,13 @@ export class NodeNetwork {
     this.pods.release(ip);
   }
 
-  async addServiceIp(): Promise<string> {
-    const ip = this.services.allocate();
+  /** Put a Service's cluster IP (allocated by the API from `services`) on the bridge. */
+  async addServiceIp(ip: string): Promise<void> {
     await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`]);
-    return ip;
   }
 
   async removeServiceIp(ip: string): Promise<void> {
     await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`]).catch(() => undefined);
-    this.services.release(ip);
   }
 
 }

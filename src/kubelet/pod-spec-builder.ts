@@ -1,9 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Container, EnvVar, Probe, Volume } from 'kubernetes-types/core/v1.d.ts';
-import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
+import type { Container, EnvVar, Pod, Probe, Volume } from 'kubernetes-types/core/v1.d.ts';
 import { EmuError } from '../errors.ts';
-import { podIdentity, type PodIdentity } from '../controller/pod-identity.ts';
 import { containerArgv, findImage } from '../images/catalog.ts';
 import type { ConfigMapObject, SecretObject } from '../manifest/types.ts';
 import type { VolumeMount } from '../runtime/mount-plan.ts';
@@ -14,32 +12,32 @@ import type { ProbeSpec } from '../runtime/probe.ts';
 export interface PodBuildContext {
   configMap(namespace: string, name: string): ConfigMapObject | undefined;
   secret(namespace: string, name: string): SecretObject | undefined;
-  /** Directory of a persistent volume claim (created if missing). */
+  /** Directory of a bound persistent volume claim; throws NOT_FOUND when the claim does not exist. */
   claimDir(namespace: string, claim: string): string;
   dnsDir: string;
   /** The node's address on the pod network (status.hostIP). */
   hostIP: string;
 }
 
-export interface BuiltPod {
-  identity: PodIdentity;
-  spec: RuntimePodSpec;
+/** What the builder reads of a pod besides its spec: the identity the API gave it. */
+interface PodIdentity {
+  name: string;
+  hostname: string;
+  labels: Record<string, string>;
 }
 
 /**
- * Turn one ordinal of a StatefulSet into everything the runtime needs: resolved
- * images, environment, and volume directories (claims, emptyDir, projected
- * ConfigMaps and Secrets). Throws a located, user-facing error for a missing
- * ConfigMap/Secret/key, as the kubelet reports CreateContainerConfigError.
+ * Turn a Pod object into everything the runtime needs: resolved images,
+ * environment, and volume directories (claims, emptyDir, projected ConfigMaps
+ * and Secrets). Throws a user-facing error for a missing ConfigMap, Secret,
+ * key or claim, as the kubelet reports CreateContainerConfigError.
  */
-export async function buildPod(set: StatefulSet, ordinal: number, revision: string, scratchDir: string, ctx: PodBuildContext): Promise<BuiltPod> {
-  const identity = podIdentity(set, ordinal, revision);
-  const namespace = set.metadata?.namespace ?? 'default';
-  const podSpec = set.spec!.template.spec!;
+export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContext): Promise<RuntimePodSpec> {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const podSpec = pod.spec!;
+  const identity: PodIdentity = { name: pod.metadata!.name!, hostname: podSpec.hostname ?? pod.metadata!.name!, labels: { ...pod.metadata?.labels } };
   const volumeDirs = new Map<string, { dir: string; readOnly: boolean }>();
 
-  const claims = set.spec?.volumeClaimTemplates ?? [];
-  claims.forEach((t, i) => volumeDirs.set(t.metadata!.name!, { dir: ctx.claimDir(namespace, identity.claimNames[i]), readOnly: false }));
   for (const volume of podSpec.volumes ?? []) {
     volumeDirs.set(volume.name, await prepareVolume(volume, namespace, join(scratchDir, 'volumes', volume.name), ctx));
   }
@@ -48,9 +46,11 @@ export async function buildPod(set: StatefulSet, ordinal: number, revision: stri
   const fieldValues: Record<string, string> = {
     'metadata.name': identity.name,
     'metadata.namespace': namespace,
-    'spec.nodeName': 'emu',
-    'spec.serviceAccountName': 'default',
+    'metadata.uid': pod.metadata?.uid ?? '',
+    'spec.nodeName': podSpec.nodeName ?? 'emu',
+    'spec.serviceAccountName': podSpec.serviceAccountName ?? 'default',
     'status.hostIP': ctx.hostIP,
+    ...Object.fromEntries(Object.entries(pod.metadata?.annotations ?? {}).map(([k, v]) => [`annotation:${k}`, v])),
   };
   const toRuntime = (c: Container): RuntimeContainer => ({
     name: c.name,
@@ -72,18 +72,15 @@ export async function buildPod(set: StatefulSet, ordinal: number, revision: stri
   }
 
   return {
-    identity,
-    spec: {
-      name: identity.name,
-      namespace,
-      hostname: identity.hostname,
-      initContainers: (podSpec.initContainers ?? []).map(toRuntime),
-      containers: podSpec.containers.map(toRuntime),
-      terminationGracePeriodSeconds: podSpec.terminationGracePeriodSeconds ?? 30,
-      restartPolicy: (podSpec.restartPolicy as RuntimePodSpec['restartPolicy']) ?? 'Always',
-      scratchDir,
-      dnsDir: ctx.dnsDir,
-    },
+    name: identity.name,
+    namespace,
+    hostname: identity.hostname,
+    initContainers: (podSpec.initContainers ?? []).map(toRuntime),
+    containers: podSpec.containers.map(toRuntime),
+    terminationGracePeriodSeconds: podSpec.terminationGracePeriodSeconds ?? 30,
+    restartPolicy: (podSpec.restartPolicy as RuntimePodSpec['restartPolicy']) ?? 'Always',
+    scratchDir,
+    dnsDir: ctx.dnsDir,
   };
 }
 
@@ -145,9 +142,11 @@ function resolveOne(e: EnvVar, namespace: string, identity: PodIdentity, fields:
   if (!from) return { name: e.name, value: e.value ?? '' };
   if (from.fieldRef) {
     const path = from.fieldRef.fieldPath;
-    if (path === 'status.podIP') return { name: e.name, value: '', fromPodIP: true };
+    if (path === 'status.podIP' || path === 'status.podIPs') return { name: e.name, value: '', fromPodIP: true };
     const label = /^metadata\.labels\['(.+)'\]$/.exec(path);
     if (label) return { name: e.name, value: identity.labels[label[1]] ?? '' };
+    const annotation = /^metadata\.annotations\['(.+)'\]$/.exec(path);
+    if (annotation) return { name: e.name, value: fields[`annotation:${annotation[1]}`] ?? '' };
     return { name: e.name, value: fields[path] ?? '' };
   }
   const ref = from.configMapKeyRef ?? from.secretKeyRef!;

@@ -1,0 +1,97 @@
+/**
+ * Cluster DNS from the API: Services, their EndpointSlices and the pods' own
+ * hostnames become the cluster's hosts file (every pod's /etc/hosts, and the
+ * node's), rewritten atomically whenever an answer would change. A burst of
+ * changes is one write; writes land in order.
+ */
+import type { Pod, Service } from 'kubernetes-types/core/v1.d.ts';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
+import { byKind } from '../api/resources.ts';
+import type { ApiObject, ApiStore, Watch } from '../api/store.ts';
+import { SERVICE_NAME_LABEL } from './endpoints-controller.ts';
+import { renderHostsFile, writeHostsFile, type DnsService } from './hosts-file.ts';
+
+const SERVICES = byKind('Service')!;
+const SLICES = byKind('EndpointSlice')!;
+const PODS = byKind('Pod')!;
+
+export class ClusterDns {
+  private readonly watches: Watch[] = [];
+  private content = '';
+  private queued = false;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: ApiStore,
+    private readonly dnsDir: string,
+    private readonly onWriteError: (error: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await writeHostsFile(this.dnsDir, renderHostsFile([]));
+    for (const type of [SERVICES, SLICES, PODS]) this.watches.push(this.store.watch(type, {}, () => this.queue()));
+  }
+
+  stop(): void {
+    for (const watch of this.watches) watch.stop();
+  }
+
+  /** Resolves once every change seen so far is in the hosts file. */
+  async settled(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.writes;
+  }
+
+  /** Addresses a name resolves to, exactly as pods see them (hosts-file order). */
+  resolve(name: string): string[] {
+    return this.content
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split(/\s+/))
+      .filter(([, ...names]) => names.includes(name))
+      .map(([ip]) => ip);
+  }
+
+  private queue(): void {
+    if (this.queued) return;
+    this.queued = true;
+    // After the endpoints controller's own coalescing pass (also setImmediate).
+    setImmediate(() => setImmediate(() => {
+      this.queued = false;
+      const content = renderHostsFile(this.services(), this.podHostnames());
+      if (content === this.content) return;
+      this.content = content;
+      this.writes = this.writes.then(() => writeHostsFile(this.dnsDir, content)).catch(this.onWriteError);
+    }));
+  }
+
+  private services(): DnsService[] {
+    const slices = this.store.list<EndpointSlice & ApiObject>(SLICES).items;
+    return this.store.list<Service & ApiObject>(SERVICES).items.map((svc) => {
+      const slice = slices.find((s) => s.metadata.namespace === svc.metadata.namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name);
+      return {
+        name: svc.metadata.name,
+        namespace: svc.metadata.namespace!,
+        clusterIP: svc.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : undefined,
+        endpoints: (slice?.endpoints ?? []).map((ep) => ({
+          podName: ep.targetRef?.name ?? '',
+          ip: ep.addresses[0],
+          ready: ep.conditions?.ready ?? false,
+          hostname: ep.hostname ?? '',
+          subdomain: ep.hostname ? svc.metadata.name : undefined,
+        })),
+      };
+    });
+  }
+
+  /** Each pod resolves its own hostname (and FQDN when it has a subdomain), as the kubelet's /etc/hosts allows. */
+  private podHostnames(): { hostname: string; ip: string; fqdn?: string }[] {
+    return this.store.list<Pod & ApiObject>(PODS).items.flatMap((pod) => {
+      const ip = pod.status?.podIP;
+      if (!ip || pod.metadata.deletionTimestamp) return [];
+      const hostname = pod.spec?.hostname ?? pod.metadata.name;
+      const subdomain = pod.spec?.subdomain;
+      return [{ hostname, ip, fqdn: subdomain ? `${hostname}.${subdomain}.${pod.metadata.namespace}.svc.cluster.local` : undefined }];
+    });
+  }
+}
