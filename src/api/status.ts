@@ -184,6 +184,14 @@ export function requestEntityTooLarge(message: string): ApiError {
   return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
 }
 
+/**
+ * NewGenericServerResponse(422): what the API server answers when a JSON patch
+ * or a strategic merge patch cannot apply. Its words hide the detail; `cause` keeps it.
+ */
+export function unprocessableEntity(cause: unknown): ApiError {
+  return new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', undefined, { cause });
+}
+
 export function internalError(error: unknown): ApiError {
   const text = error instanceof Error ? error.message : String(error);
   return new ApiError(500, 'InternalError', `Internal error occurred: ${text}`, { causes: [{ message: text }] }, { cause: error });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api/status.ts';
+import { catchApiError } from '../helpers/api-error.ts';
 import {
   checkFieldSelector,
   exactFieldMatch,
@@ -13,13 +13,8 @@ import {
 } from '../../src/api/selectors.ts';
 
 function parseError(parse: () => unknown): { code: number; message: string } {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return { code: (error as ApiError).code, message: (error as ApiError).message };
-  }
-  throw new Error('expected a parse error');
+  const { code, message } = catchApiError(parse);
+  return { code, message };
 }
 
 const web0 = { app: 'web', 'statefulset.kubernetes.io/pod-name': 'web-0', 'apps.kubernetes.io/pod-index': '0' };
