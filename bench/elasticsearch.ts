@@ -2,7 +2,8 @@
 // 3-node cluster green, and data node delete → green again.
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import type { Cluster } from '../src/engine/cluster.ts';
+import type { ScenarioContext } from '../src/scenario/context.ts';
+import { applyManifests } from './apply.ts';
 import { loadManifests } from '../src/manifest/load.ts';
 import { pollUntil } from '../src/util/deadline.ts';
 import { timed } from './stats.ts';
@@ -15,18 +16,18 @@ async function health(host: string): Promise<string | undefined> {
 }
 const green = (host: string) => pollUntil(`green from ${host}`, async () => ((await health(host)) === 'green' ? true : undefined), { timeoutMs: 300_000, intervalMs: 100 });
 
-export async function benchElasticsearch(cluster: Cluster) {
+export async function benchElasticsearch(t: ScenarioContext) {
   const manifests = await loadManifests([fileURLToPath(new URL('../scenarios/manifests/elasticsearch.yaml', import.meta.url))]);
   const start = await timed(async () => {
-    await cluster.apply(manifests);
+    await applyManifests(t, manifests);
     await green('es-cluster-0.es-headless-service');
   });
   // An index with replicas, so a node's departure makes the cluster yellow.
   await fetch('http://es-cluster-0.es-headless-service:9200/orders', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: { number_of_shards: 3, number_of_replicas: 1 } }) });
   await green('es-cluster-0.es-headless-service');
   const dataNode = await timed(async () => {
-    await cluster.deletePod('default', 'es-cluster-2');
-    await pollUntil('es-cluster-2 back', () => (cluster.listPods().some((p) => p.name === 'es-cluster-2' && p.runtime.status.ready) ? true : undefined), { timeoutMs: 300_000, intervalMs: 50 });
+    await t.deletePod('es-cluster-2');
+    await pollUntil('es-cluster-2 back', () => (t.pods().some((p) => p.name === 'es-cluster-2' && p.ready) ? true : undefined), { timeoutMs: 300_000, intervalMs: 50 });
     await green('es-cluster-0.es-headless-service');
   });
   return { greenMs: start.ms, dataNodeMs: dataNode.ms };

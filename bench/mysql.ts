@@ -2,7 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import mysql from 'mysql2/promise';
-import type { Cluster } from '../src/engine/cluster.ts';
+import type { ScenarioContext } from '../src/scenario/context.ts';
+import { applyManifests } from './apply.ts';
 import { loadManifests } from '../src/manifest/load.ts';
 import { pollUntil } from '../src/util/deadline.ts';
 import { timed } from './stats.ts';
@@ -16,32 +17,32 @@ const query = async (host: string, sql: string, params: unknown[] = []) => {
     await conn.end().catch(() => undefined);
   }
 };
-const ready = (c: Cluster) => c.waitForSetReady('default', 'mysql', { timeoutMs: 120_000 });
+const ready = (t: ScenarioContext) => t.waitForReady('mysql', 120);
 
-export async function benchMysql(cluster: Cluster) {
+export async function benchMysql(t: ScenarioContext) {
   const manifests = await loadManifests([fileURLToPath(new URL('../scenarios/manifests/mysql.yaml', import.meta.url))]);
   const cold = await timed(async () => {
-    await cluster.apply(manifests);
-    await ready(cluster);
+    await applyManifests(t, manifests);
+    await ready(t);
   });
   await query('mysql-0.mysql', 'CREATE TABLE bench (id INT PRIMARY KEY)');
 
-  await cluster.scale('default', 'mysql', 0);
-  await cluster.waitFor('mysql scaled to 0', () => (cluster.listPods().length === 0 ? true : undefined), { timeoutMs: 120_000 });
+  await t.scale('mysql', 0);
+  await t.engine.waitFor('mysql scaled to 0', () => (t.pods().length === 0 ? true : undefined), { timeoutMs: 120_000 });
   const warm = await timed(async () => {
-    await cluster.scale('default', 'mysql', 3);
-    await ready(cluster);
+    await t.scale('mysql', 3);
+    await ready(t);
   });
 
   const replica = await timed(async () => {
-    await cluster.deletePod('default', 'mysql-1');
-    await ready(cluster);
+    await t.deletePod('mysql-1');
+    await ready(t);
   });
 
   // Primary: from delete until a row written to the new primary is on both replicas.
   let id = 1;
   const primary = await timed(async () => {
-    await cluster.deletePod('default', 'mysql-0');
+    await t.deletePod('mysql-0');
     await pollUntil('a write on the new primary', () => query('mysql-0.mysql', 'INSERT INTO bench VALUES (?)', [id]).then(() => true).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 10 });
     for (const r of ['mysql-1.mysql', 'mysql-2.mysql']) {
       await pollUntil(`${r} to replicate`, () => query(r, 'SELECT id FROM bench WHERE id = ?', [id]).then((rows) => (rows.length ? true : undefined)).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 10 });

@@ -8,6 +8,8 @@ import { cpus, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '../src/engine/cluster.ts';
 import { clusterPaths } from '../src/engine/cluster-paths.ts';
+import { ScenarioContext } from '../src/scenario/context.ts';
+import { silentProgress } from '../src/util/progress.ts';
 import { nodeCommand } from '../src/node/enter-node.ts';
 import { benchBareMariadb } from './baseline-mariadb.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const home = await mkdtemp('/var/tmp/emu-bench-');
   process.env.EMU_HOME = home;
   const cluster = await Cluster.start({ paths: clusterPaths('bench', home) });
+  const t = new ScenarioContext(cluster, silentProgress, () => undefined);
   const rows: Row[] = [];
   const only = (process.env.BENCH_ONLY ?? 'core,mysql,es').split(',');
   try {
@@ -39,12 +42,12 @@ async function main(): Promise<void> {
       rows.push({ what: `pod start, median of ${start.emu.n} (sandbox + network + container \`true\`)`, emu: ms(start.emu.median), baseline: `${ms(start.bare.median)} (bare unshare, same namespaces, \`true\`)`, goal: 'overhead ≤ 10 ms', met: overhead <= 10 });
       rows.push({ what: 'pod start overhead over bare unshare (median difference)', emu: ms(overhead), baseline: '—', goal: '≤ 10 ms', met: overhead <= 10 });
       const bare200 = await benchBareSandboxes(200);
-      const emu200 = await benchParallel200(cluster);
+      const emu200 = await benchParallel200(t);
       rows.push({ what: '200-replica Parallel StatefulSet, apply → all Ready', emu: s(emu200), baseline: `${s(bare200)} (200 bare unshare sandboxes at once)`, goal: '< 5 s', met: emu200 < 5000 });
     }
     if (only.includes('mysql')) {
       const bare = await benchBareMariadb(home);
-      const m = await benchMysql(cluster);
+      const m = await benchMysql(t);
       rows.push({ what: 'MySQL 3 replicas all Ready, cold (fresh volumes)', emu: s(m.coldMs), baseline: `${s(bare.coldMs)} (1 bare mariadbd: install-db + start)`, goal: '≤ 15 s', met: m.coldMs <= 15_000 });
       rows.push({ what: 'MySQL 3 replicas all Ready, warm (existing volumes)', emu: s(m.warmMs), baseline: `${s(bare.warmMs)} (1 bare mariadbd on existing data)`, goal: '≤ 6 s', met: m.warmMs <= 6000 });
       rows.push({ what: 'MySQL replica delete → Ready', emu: s(m.replicaMs), baseline: 'not measured; reference: the Kubernetes default grace period alone is 30 s', goal: '≤ 2 s', met: m.replicaMs <= 2000 });
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
     }
     if (only.includes('es')) {
       const bare = await benchBareElasticsearchNode(home);
-      const es = await benchElasticsearch(cluster);
+      const es = await benchElasticsearch(t);
       rows.push({ what: 'Elasticsearch 3 nodes (512 MB heaps), apply → green', emu: s(es.greenMs), baseline: `${s(bare)} (1 bare ES node, single-node, answering)`, goal: '≤ 45 s', met: es.greenMs <= 45_000 });
       rows.push({ what: 'Elasticsearch data node delete → green', emu: s(es.dataNodeMs), baseline: 'not measured (no Docker here); reference: one ES container under Testcontainers takes ≈ 20 s', goal: '—', met: true });
     }

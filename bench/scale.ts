@@ -2,7 +2,8 @@
 // Ready, against 200 bare unshare sandboxes started at once.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Cluster } from '../src/engine/cluster.ts';
+import type { ScenarioContext } from '../src/scenario/context.ts';
+import { applyManifests } from './apply.ts';
 import { loadManifests } from '../src/manifest/load.ts';
 import { childPids } from '../src/util/proc.ts';
 import { pollUntil } from '../src/util/deadline.ts';
@@ -21,13 +22,13 @@ export async function benchBareSandboxes(count: number) {
   return run.ms;
 }
 
-export async function benchParallel200(cluster: Cluster) {
+export async function benchParallel200(t: ScenarioContext) {
   const manifests = await loadManifests([fileURLToPath(new URL('./manifests/trivial.yaml', import.meta.url))]);
   const run = await timed(async () => {
-    await cluster.apply(manifests);
-    await cluster.waitForSetReady('default', 'trivial', { timeoutMs: 300_000 });
+    await applyManifests(t, manifests);
+    await t.waitForReady('trivial', 300);
   });
-  await cluster.scale('default', 'trivial', 0);
-  await cluster.waitFor('trivial scaled to 0', () => (cluster.listPods().length === 0 ? true : undefined), { timeoutMs: 300_000 });
+  await t.scale('trivial', 0);
+  await t.engine.waitFor('trivial scaled to 0', () => (t.pods().length === 0 ? true : undefined), { timeoutMs: 300_000 });
   return run.ms;
 }

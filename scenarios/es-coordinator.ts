@@ -76,7 +76,7 @@ export default defineScenario({
 
     await t.step('a. the three nodes form one cluster: one elected master, health green', async () => {
       const health = await green('es-cluster-0');
-      const createdAt = Math.min(...t.engine.listPods().filter((p) => p.setName === 'es-cluster').map((p) => p.createdAt));
+      const createdAt = Math.min(...t.pods('es-cluster').map((p) => p.createdAt));
       t.note(`green with ${health.number_of_nodes} nodes ${seconds(Date.now() - createdAt)} s after the pods were created`);
       const masters = await Promise.all(pods.map((pod) => masterName(via(pod))));
       t.check.equal(masters, pods.map(() => masters[0]), 'the master each node reports (all the same)');

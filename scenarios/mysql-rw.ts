@@ -146,7 +146,7 @@ export default defineScenario({
       const volume = t.pod('mysql-3').volumeDirs;
       await t.scale('mysql', 3);
       await t.engine.waitFor('mysql-3 to be gone', () => (t.pods('mysql').length === 3 ? true : undefined), { timeoutMs: 60_000 });
-      const claims = (await t.engine.claims()).map((c) => c.dir);
+      const claims = await t.claimDirs();
       t.check.ok(volume.every((dir) => claims.includes(dir)), 'mysql-3 volume kept after scale-down', claims);
       await db.close();
     });

@@ -5,7 +5,7 @@
  * object (or a watch) goes out. server.ts does the wire.
  */
 import { parse as parseYaml } from 'yaml';
-import { jsonMergePatch, jsonPatch, serverSideApply, strategicMergePatch } from './patch.ts';
+import { jsonMergePatch, jsonPatch, serverSideApply, shapeOf, strategicMergePatch } from './patch.ts';
 import { byKind, groupVersion, hasStatusSubresource, type ResourceType } from './resources.ts';
 import { labelSelectorFromObject, labelSelectorString, matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { ApiError, badRequest, conflict, methodNotSupported, notFound, unsupportedMediaType } from './status.ts';
@@ -107,7 +107,7 @@ export class ResourceHandler {
       const current = this.store.find(request.type, request.namespace, request.name!);
       if (!current) {
         if (type !== 'application/apply-patch+yaml') throw notFound(request.type, request.name!);
-        const created = serverSideApply(undefined, patch) as ApiObject;
+        const created = serverSideApply(undefined, patch, applyOptions(request)) as ApiObject;
         checkNamespace(request, created);
         return this.store.create(request.type, created, { dryRun: dryRun(request) });
       }
@@ -118,13 +118,13 @@ export class ResourceHandler {
           next = jsonMergePatch(base, patch) as ApiObject;
           break;
         case 'application/strategic-merge-patch+json':
-          next = strategicMergePatch(base, patch) as ApiObject;
+          next = strategicMergePatch(base, patch, shapeOf(base.kind)) as ApiObject;
           break;
         case 'application/json-patch+json':
           next = jsonPatch(base, patch) as ApiObject;
           break;
         default:
-          next = serverSideApply(base, patch) as ApiObject;
+          next = serverSideApply(base, patch, applyOptions(request)) as ApiObject;
       }
       try {
         if (request.subresource === 'scale') return this.writeScale(request, next as unknown as ScaleObject, current.metadata.resourceVersion);
@@ -178,6 +178,10 @@ function toScale(type: ResourceType, object: ApiObject): ApiObject {
     status: { replicas: status.replicas ?? 0, selector: labelSelectorString(labelSelectorFromObject(spec.selector)) },
   } as ApiObject;
   void type;
+}
+
+function applyOptions(request: ResourceRequest) {
+  return { manager: request.query.get('fieldManager') ?? 'unknown', force: request.query.get('force') === 'true', subresource: request.subresource };
 }
 
 function decode(request: ResourceRequest, action: string): ApiObject {

@@ -15,7 +15,7 @@ import { PATCH_TYPES, ResourceHandler, type ResourceRequest, type Verb } from '.
 import { byResource, type ResourceType } from './resources.ts';
 import { ApiError, badRequest, forbidden, internalError, notFound, requestEntityTooLarge, unauthorized, unsupportedMediaType } from './status.ts';
 import type { ApiObject, ApiStore, WatchEvent } from './store.ts';
-import { toTable } from './table.ts';
+import { toTable, type IncludeObject } from './table.ts';
 
 /** The API server's request body limit (3 MiB). */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -63,7 +63,7 @@ export class ApiServer {
     this.server.on('clientError', (_error, socket) => socket.destroy());
   }
 
-  listen(target: { port: number; host: string } | { fd: number }): Promise<void> {
+  listen(target: { port: number; host: string } | { path: string }): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(target, () => {
@@ -138,7 +138,7 @@ export class ApiServer {
     const result = this.rest.handle(request);
     if (wantsTable(req) && (verb === 'get' || verb === 'list') && !parsed.subresource) {
       const items = 'items' in result ? (result.items as ApiObject[]) : [result];
-      return { ...this.table(parsed.type, items), metadata: { resourceVersion: this.options.store.resourceVersion } };
+      return { ...this.table(parsed.type, items, url), metadata: { resourceVersion: this.options.store.resourceVersion } };
     }
     if (verb === 'create' && !request.query.getAll('dryRun').includes('All')) res.statusCode = 201;
     return withKind(parsed.type, result);
@@ -169,8 +169,9 @@ export class ApiServer {
     return undefined;
   }
 
-  private table(type: ResourceType, items: ApiObject[]) {
-    return toTable(type.resource, items, { now: (this.options.now ?? Date.now)() });
+  private table(type: ResourceType, items: ApiObject[], url: URL) {
+    const include = url.searchParams.get('includeObject') as IncludeObject | null;
+    return toTable(type.resource, items, { now: new Date((this.options.now ?? Date.now)()), includeObject: include ?? 'Metadata' });
   }
 
   private async podSubresource(parsed: ParsedPath, method: string, url: URL, body: Buffer | undefined, res: ServerResponse): Promise<unknown> {
@@ -220,7 +221,7 @@ export class ApiServer {
     const write = (event: WatchEvent) => {
       let object: unknown = event.object;
       if (table && event.type !== 'ERROR' && event.type !== 'BOOKMARK') {
-        const t = this.table(request.type, [event.object]);
+        const t = this.table(request.type, [event.object], url);
         // Like the API server: column definitions ride on the first event only.
         object = { ...t, columnDefinitions: first ? t.columnDefinitions : [], metadata: { resourceVersion: event.object.metadata.resourceVersion } };
         first = false;

@@ -1,7 +1,6 @@
-import type { Pod } from 'kubernetes-types/core/v1.d.ts';
+import type { Event, Pod, Service } from 'kubernetes-types/core/v1.d.ts';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
-import type { ClusterEvent } from '../engine/cluster.ts';
-import { STATUS_ANNOTATION, VOLUMES_ANNOTATION } from '../engine/views.ts';
+import type { Endpoints } from 'kubernetes-types/core/v1.d.ts';
 import { age, formatTable } from './printers.ts';
 
 const kv = (pairs: Record<string, string> | undefined) => Object.entries(pairs ?? {}).map(([k, v]) => `${k}=${v}`);
@@ -15,17 +14,34 @@ function multi(label: string, values: string[]): string[] {
   return [field(label, values[0]), ...values.slice(1).map((v) => ' '.repeat(18) + v)];
 }
 
-export function eventsTable(events: ClusterEvent[]): string[] {
+export function eventsTable(events: Event[]): string[] {
   if (events.length === 0) return ['Events:            <none>'];
   const rows = [['Type', 'Reason', 'Age', 'From', 'Message'], ['----', '------', '----', '----', '-------']];
-  for (const e of events) {
-    const seen = e.count > 1 ? `${age(new Date(e.lastSeen).toISOString())} (x${e.count} over ${age(new Date(e.firstSeen).toISOString())})` : age(new Date(e.firstSeen).toISOString());
-    rows.push([e.type, e.reason, seen, e.object.startsWith('Pod') ? 'kubelet' : 'statefulset-controller', e.message]);
+  const sorted = [...events].sort((a, b) => Date.parse(a.lastTimestamp ?? '') - Date.parse(b.lastTimestamp ?? ''));
+  for (const e of sorted) {
+    const count = e.count ?? 1;
+    const seen = count > 1 ? `${age(e.lastTimestamp)} (x${count} over ${age(e.firstTimestamp)})` : age(e.firstTimestamp);
+    rows.push([e.type ?? 'Normal', e.reason ?? '', seen, e.source?.component ?? e.reportingComponent ?? '', e.message ?? '']);
   }
   return ['Events:', ...formatTable(rows).split('\n').map((l) => '  ' + l)];
 }
 
-export function describePod(pod: Pod, events: ClusterEvent[]): string {
+/** kubectl's STATUS for a pod: a waiting or terminated reason, Terminating, or the phase. */
+export function podStatusText(pod: Pod): string {
+  if (pod.metadata?.deletionTimestamp) return 'Terminating';
+  const s = pod.status;
+  for (const c of s?.initContainerStatuses ?? []) {
+    if (c.state?.terminated && c.state.terminated.exitCode !== 0) return `Init:${c.state.terminated.reason ?? 'Error'}`;
+    if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') return `Init:${c.state.waiting.reason}`;
+  }
+  for (const c of s?.containerStatuses ?? []) {
+    if (c.state?.waiting?.reason) return c.state.waiting.reason;
+    if (c.state?.terminated?.reason) return c.state.terminated.reason;
+  }
+  return s?.reason ?? s?.phase ?? 'Pending';
+}
+
+export function describePod(pod: Pod, events: Event[], volumeDirs: string[] = []): string {
   const s = pod.status!;
   const lines = [
     field('Name', pod.metadata!.name),
@@ -33,10 +49,10 @@ export function describePod(pod: Pod, events: ClusterEvent[]): string {
     field('Node', `emu/${s.hostIP}`),
     field('Start Time', s.startTime),
     ...multi('Labels', kv(pod.metadata!.labels)),
-    field('Status', pod.metadata?.annotations?.[STATUS_ANNOTATION] ?? s.phase),
+    field('Status', podStatusText(pod)),
     field('IP', s.podIP),
-    field('Controlled By', `StatefulSet/${pod.metadata!.ownerReferences?.[0]?.name}`),
-    field('Hostname', `${pod.spec!.hostname}.${pod.spec!.subdomain}`),
+    ...(pod.metadata!.ownerReferences?.[0] ? [field('Controlled By', `${pod.metadata!.ownerReferences[0].kind}/${pod.metadata!.ownerReferences[0].name}`)] : []),
+    ...(pod.spec!.subdomain ? [field('Hostname', `${pod.spec!.hostname ?? pod.metadata!.name}.${pod.spec!.subdomain}`)] : []),
   ];
   const containers = (title: string, statuses: typeof s.containerStatuses) => {
     if (!statuses?.length) return;
@@ -55,12 +71,12 @@ export function describePod(pod: Pod, events: ClusterEvent[]): string {
   containers('Init Containers', s.initContainerStatuses);
   containers('Containers', s.containerStatuses);
   lines.push('Conditions:', '  Type              Status', ...(s.conditions ?? []).map((c) => `  ${c.type.padEnd(18)}${c.status}`));
-  lines.push(...multi('Volumes', (pod.metadata?.annotations?.[VOLUMES_ANNOTATION] ?? '').split(',').filter(Boolean)));
+  lines.push(...multi('Volumes', volumeDirs));
   lines.push(...eventsTable(events));
   return lines.join('\n');
 }
 
-export function describeStatefulSet(set: StatefulSet, events: ClusterEvent[]): string {
+export function describeStatefulSet(set: StatefulSet, events: Event[]): string {
   const spec = set.spec!;
   const st = set.status ?? { replicas: 0 };
   const lines = [
@@ -82,6 +98,27 @@ export function describeStatefulSet(set: StatefulSet, events: ClusterEvent[]): s
     ...(spec.template.spec?.containers ?? []).flatMap((c) => [`   ${c.name}:`, field('Image', c.image, 4), field('Ports', (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>', 4)]),
     'Volume Claims:',
     ...(spec.volumeClaimTemplates ?? []).map((t) => `  Name: ${t.metadata?.name}`),
+    ...eventsTable(events),
+  ];
+  return lines.join('\n');
+}
+
+export function describeService(service: Service, endpoints: Endpoints | undefined, events: Event[]): string {
+  const spec = service.spec!;
+  const addresses = (endpoints?.subsets ?? []).flatMap((s) => (s.addresses ?? []).flatMap((a) => (s.ports ?? []).map((p) => `${a.ip}:${p.port}`)));
+  const lines = [
+    field('Name', service.metadata!.name),
+    field('Namespace', service.metadata!.namespace),
+    ...multi('Labels', kv(service.metadata!.labels)),
+    field('Selector', kv(spec.selector).join(',') || '<none>'),
+    field('Type', spec.type),
+    field('IP Family Policy', 'SingleStack'),
+    field('IP Families', 'IPv4'),
+    field('IP', spec.clusterIP),
+    field('IPs', spec.clusterIP),
+    ...(spec.ports ?? []).flatMap((p) => [field('Port', `${p.name || '<unset>'}  ${p.port}/${p.protocol ?? 'TCP'}`), field('TargetPort', `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`)]),
+    field('Endpoints', addresses.join(',') || '<none>'),
+    field('Session Affinity', 'None'),
     ...eventsTable(events),
   ];
   return lines.join('\n');

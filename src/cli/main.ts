@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ApiError } from '../api/status.ts';
 import { EmuError } from '../errors.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -34,31 +35,37 @@ program
 
 program
   .command('get')
-  .description('list pods, statefulsets, services or pvc')
-  .argument('<type>', 'pods|statefulsets|services|pvc')
-  .argument('[name]')
+  .description('list objects (pods, statefulsets, services, pvc, events, … — kubectl\'s names and short names)')
+  .argument('<type>', 'pods|statefulsets|services|endpoints|pvc|pv|configmaps|secrets|events|namespaces|nodes|…')
+  .argument('[names...]')
   .option('-o, --output <format>', 'wide|json|yaml|name')
   .option('-w, --watch', 'after listing, print each change')
+  .option('-l, --selector <selector>', 'label selector: app=web,tier!=db')
+  .option('--field-selector <selector>', 'field selector: status.phase=Running')
+  .option('-A, --all-namespaces', 'every namespace')
   .option(...ns)
-  .action((type, name, o) => getCommand(type, name, o));
+  .action((type, names, o) => getCommand(type, names, o));
 
-program.command('describe').description('show details and events').argument('<type>').argument('<name>').option(...ns).action((t, n, o) => describeCommand(t, n, o));
+program.command('describe').description('show details and events').argument('<type>').argument('[names...]').option(...ns).action((t, n, o) => describeCommand(t, n, o));
 
 program
   .command('delete')
-  .description('delete pods (the StatefulSet recreates them with the same identity) or a StatefulSet')
-  .argument('<type>', 'pod, pod/NAME, statefulset or statefulset/NAME')
+  .description('delete objects gracefully (a StatefulSet recreates its pods with the same identity)')
+  .argument('<type>', 'TYPE NAME… or TYPE/NAME')
   .argument('[names...]')
-  .option('--wait [bool]', 'wait until the pod is gone', (v) => v !== 'false', true)
+  .option('--wait [bool]', 'wait until the objects are gone', (v) => v !== 'false', true)
   .option('--grace-period <seconds>', 'override terminationGracePeriodSeconds')
+  .option('--force', 'with --grace-period=0: remove at once, without waiting for the pod to stop')
+  .option('-l, --selector <selector>', 'delete what matches this label selector')
+  .option('--all', 'delete every object of the type in the namespace')
   .option(...ns)
   .action((t, names, o) => deleteCommand(t, names, o));
 
 program
   .command('scale')
   .description('set the number of replicas of a StatefulSet')
-  .argument('<type>', 'statefulset or statefulset/NAME')
-  .argument('[name]')
+  .argument('<type>', 'statefulset NAME or statefulset/NAME')
+  .argument('[names...]')
   .requiredOption('--replicas <n>', 'the new number of replicas')
   .option(...ns)
   .action((t, n, o) => scaleCommand(t, n, o));
@@ -70,17 +77,19 @@ program
   .option('-c, --container <name>')
   .option('-f, --follow')
   .option('-p, --previous', 'the previous (crashed) run of the container')
+  .option('--tail <lines>', 'only the last lines')
+  .option('--timestamps', 'prefix each line with its time')
   .option(...ns)
   .action((pod, o) => logsCommand(pod, o));
 
 program
   .command('exec')
-  .description('run a command in a container: emu exec POD [-c C] -- CMD [ARGS…]')
+  .description('run a command in a container: emu exec POD [-c C] [-i] [-t] -- CMD [ARGS…]')
   .argument('<pod>')
   .argument('[command...]')
   .option('-c, --container <name>')
-  .option('-i, --stdin', 'accepted for kubectl compatibility (stdin is always passed)')
-  .option('-t, --tty', 'accepted for kubectl compatibility (the terminal is always passed)')
+  .option('-i, --stdin', 'pass stdin to the container')
+  .option('-t, --tty', 'stdin is a terminal')
   .option(...ns)
   .action(async (pod, command, o) => {
     process.exitCode = await execCommand(pod, command, o);
@@ -96,6 +105,15 @@ program
   .action((t, p, o) => portForwardCommand(t, p, o));
 
 program.command('down').description('stop the cluster; volumes are kept unless --volumes').option('--volumes', 'also delete every volume').action((o) => downCommand(o));
+
+program
+  .command('kubeconfig')
+  .description('print a kubeconfig for this cluster, or --merge it into ~/.kube/config and make it current')
+  .option('--merge', 'merge into ~/.kube/config (or $KUBECONFIG) and switch to it')
+  .action(async (o) => {
+    const { kubeconfigCommand } = await import('./commands/kubeconfig.ts');
+    await kubeconfigCommand(o);
+  });
 
 program.command('pull').description('install what images need (all known images by default)').argument('[images...]').action((images) => pullCommand(images));
 
@@ -115,6 +133,12 @@ program.command('__daemon', { hidden: true }).action(async () => {
   await daemonMain();
 });
 
+program.command('__gateway', { hidden: true }).action(async () => {
+  const { runGateway } = await import('../daemon/gateway.ts');
+  const { clusterPaths } = await import('../engine/cluster-paths.ts');
+  await runGateway(clusterPaths());
+});
+
 program.command('__run-scenario', { hidden: true }).argument('<file>').option('--json [file]').option('--keep').action(async (file, o) => {
   const { runInNode } = await import('../scenario/run-in-node.ts');
   process.exitCode = await runInNode(file, o);
@@ -127,6 +151,10 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : 1;
   } else if (error instanceof EmuError) {
     console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  } else if (error instanceof ApiError) {
+    // kubectl's wording for what the API server refused.
+    console.error(`Error from server (${error.reason}): ${error.message}`);
     process.exitCode = 1;
   } else {
     console.error(error);

@@ -6,8 +6,9 @@ import { EmuError } from '../errors.ts';
 import type { ClusterPaths } from '../engine/cluster-paths.ts';
 import { nodeCommand } from '../node/enter-node.ts';
 import { pollUntil } from '../util/deadline.ts';
-import { isAlive, waitForOnlyChild } from '../util/proc.ts';
-import { DaemonClient } from './client.ts';
+import { isAlive, signalQuietly, waitForOnlyChild } from '../util/proc.ts';
+import { RestApi } from '../client/rest-api.ts';
+import { EMU_BIN } from '../node/enter-node.ts';
 
 export interface DaemonInfo {
   /** The `unshare` process on the host. */
@@ -16,23 +17,34 @@ export interface DaemonInfo {
   nodePid: number;
 }
 
-/** Connect to the cluster's daemon, starting it (in a fresh node) if none is running. */
-export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
-  const client = new DaemonClient(paths);
-  if (await client.isRunning()) return client;
-  // Two `emu apply` at once must not start two daemons: one starts it, the other waits.
-  const release = await startLock(paths, client);
-  if (!release) return client;
+/** Is the cluster's API answering? */
+export async function isRunning(paths: ClusterPaths): Promise<boolean> {
   try {
-    if (await client.isRunning()) return client;
-    return await startDaemon(paths, client);
-  } finally {
-    await release();
+    await RestApi.connect(paths);
+    return true;
+  } catch (error) {
+    if (error instanceof EmuError && error.code === 'PRIVILEGE') throw error;
+    return false;
   }
 }
 
+/** Connect to the cluster's API, starting its daemon (in a fresh node) if none is running. */
+export async function ensureDaemon(paths: ClusterPaths): Promise<RestApi> {
+  if (await isRunning(paths)) return RestApi.connect(paths);
+  // Two `emu apply` at once must not start two daemons: one starts it, the other waits.
+  const release = await startLock(paths);
+  if (release) {
+    try {
+      if (!(await isRunning(paths))) await startDaemon(paths);
+    } finally {
+      await release();
+    }
+  }
+  return RestApi.connect(paths);
+}
+
 /** Take the start lock (undefined: another emu started the daemon meanwhile). */
-async function startLock(paths: ClusterPaths, client: DaemonClient): Promise<(() => Promise<void>) | undefined> {
+async function startLock(paths: ClusterPaths): Promise<(() => Promise<void>) | undefined> {
   const lock = join(paths.root, 'start.lock');
   await mkdir(paths.root, { recursive: true });
   for (;;) {
@@ -44,14 +56,14 @@ async function startLock(paths: ClusterPaths, client: DaemonClient): Promise<(()
     }
     const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
     if (holder && isAlive(holder)) {
-      const outcome = await pollUntil('another emu to start the daemon', async () => ((await client.isRunning()) ? 'running' : isAlive(holder) ? undefined : 'gone'), { timeoutMs: 60_000, intervalMs: 20 });
+      const outcome = await pollUntil('another emu to start the daemon', async () => ((await isRunning(paths)) ? 'running' : isAlive(holder) ? undefined : 'gone'), { timeoutMs: 60_000, intervalMs: 20 });
       if (outcome === 'running') return undefined;
     }
     await rm(lock, { force: true }); // its holder died: stale
   }
 }
 
-async function startDaemon(paths: ClusterPaths, client: DaemonClient): Promise<DaemonClient> {
+async function startDaemon(paths: ClusterPaths): Promise<void> {
   // Whatever is left in run/ belongs to a daemon that is gone (e.g. SIGKILLed).
   await rm(paths.run, { recursive: true, force: true });
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
@@ -60,7 +72,7 @@ async function startDaemon(paths: ClusterPaths, client: DaemonClient): Promise<D
   const child = spawn(file, args, {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, EMU_HOME: paths.root.replace(/\/clusters\/[^/]+$/, '') },
+    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, EMU_HOME: homeOf(paths) },
   });
   closeSync(log);
   child.unref();
@@ -75,11 +87,41 @@ async function startDaemon(paths: ClusterPaths, client: DaemonClient): Promise<D
         const tail = (await readFile(paths.daemonLog, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
         throw new EmuError('RUNTIME_FAILED', `the emu daemon exited during start-up:\n${tail}`);
       }
-      return (await client.isRunning()) || undefined;
+      return (await isRunning(paths)) || undefined;
     },
     { timeoutMs: 30_000, intervalMs: 20 },
   );
-  return client;
+  await startGateway(paths);
+}
+
+/**
+ * The loopback gateway kubectl connects to (see gateway.ts): started once the
+ * API answers, gone with the cluster. Resolves when its port is known.
+ */
+export async function startGateway(paths: ClusterPaths): Promise<number> {
+  const info = join(paths.run, 'gateway.json');
+  const running = JSON.parse(await readFile(info, 'utf8').catch(() => '{}')) as { pid?: number; port?: number };
+  if (running.pid && running.port && isAlive(running.pid)) return running.port;
+  await rm(info, { force: true });
+  const log = openSync(paths.daemonLog, 'a');
+  const child = spawn(process.execPath, [EMU_BIN, '__gateway'], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, EMU_CLUSTER: paths.name, EMU_HOME: homeOf(paths) } });
+  closeSync(log);
+  child.unref();
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  return await pollUntil(
+    'the API gateway to listen',
+    async () => {
+      if (exited) throw new EmuError('RUNTIME_FAILED', `the API gateway exited during start-up; see ${paths.daemonLog}`);
+      const found = JSON.parse(await readFile(info, 'utf8').catch(() => '{}')) as { port?: number };
+      return found.port;
+    },
+    { timeoutMs: 30_000, intervalMs: 20 },
+  );
+}
+
+function homeOf(paths: ClusterPaths): string {
+  return paths.root.replace(/\/clusters\/[^/]+$/, '');
 }
 
 export async function writeDaemonInfo(paths: ClusterPaths, info: DaemonInfo): Promise<void> {
@@ -97,10 +139,10 @@ export async function readDaemonInfo(paths: ClusterPaths): Promise<DaemonInfo | 
 
 /** Stop the daemon (graceful pod shutdown), wait until its node is gone, clear run state. */
 export async function stopDaemon(paths: ClusterPaths, options: { volumes: boolean }): Promise<boolean> {
-  const client = new DaemonClient(paths);
   const info = await readDaemonInfo(paths);
-  const running = await client.isRunning();
-  if (running) await client.call('down');
+  const running = await isRunning(paths);
+  // The node's main process stops every pod gracefully on SIGTERM, then exits; the node goes with it.
+  if (info && running) signalQuietly(info.nodePid, 'SIGTERM');
   if (info) await pollUntil('the emu daemon to exit', () => (isAlive(info.unsharePid) ? undefined : true), { timeoutMs: 120_000, intervalMs: 20 });
   await rm(paths.run, { recursive: true, force: true });
   if (options.volumes) await rm(paths.volumes, { recursive: true, force: true });

@@ -8,7 +8,10 @@ import { EmuError } from '../errors.ts';
  *
  *   $EMU_HOME (default ~/.emu)/clusters/<cluster>/
  *     volumes/<namespace>/<claim>-<set>-<ordinal>/   persistent volumes, open them freely
- *     run/daemon.sock  run/daemon.json  run/daemon.log
+ *     pki/                                           the cluster's CA and certificates (0700)
+ *     api-port                                       the loopback port kubectl uses (kept across restarts)
+ *     run/api.sock                                   the Kubernetes API (HTTPS on a Unix socket)
+ *     run/daemon.json  run/daemon.log
  *     run/dns/hosts                                  the cluster DNS (pods' /etc/hosts)
  *     run/pods/<namespace>/<pod>/<uid>/              scratch, logs, projected volumes
  */
@@ -19,7 +22,11 @@ export interface ClusterPaths {
   run: string;
   dns: string;
   pods: string;
-  socket: string;
+  /** The Kubernetes API, HTTPS over a Unix socket (emu's own CLI uses it directly). */
+  apiSocket: string;
+  /** Where the loopback port for kubectl is remembered, so kubeconfigs stay valid. */
+  apiPort: string;
+  pki: string;
   daemonInfo: string;
   daemonLog: string;
 }
@@ -41,7 +48,9 @@ export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home =
     run,
     dns: join(run, 'dns'),
     pods: join(run, 'pods'),
-    socket: join(run, 'daemon.sock'),
+    apiSocket: join(run, 'api.sock'),
+    apiPort: join(root, 'api-port'),
+    pki: join(root, 'pki'),
     daemonInfo: join(run, 'daemon.json'),
     daemonLog: join(run, 'daemon.log'),
   };

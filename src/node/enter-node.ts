@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-const EMU_BIN = fileURLToPath(new URL('../../bin/emu.mjs', import.meta.url));
+export const EMU_BIN = fileURLToPath(new URL('../../bin/emu.mjs', import.meta.url));
 
 /**
  * The command that runs `emu <args>` as the node: PID 1 of fresh PID, network and

@@ -1,4 +1,10 @@
+import type { Pod } from 'kubernetes-types/core/v1.d.ts';
+import { byKind } from '../api/resources.ts';
+import type { ApiObject } from '../api/store.ts';
+import type { KubeApi } from '../client/kube-api.ts';
+import { LocalApi } from '../client/local-api.ts';
 import type { Cluster } from '../engine/cluster.ts';
+import { claimDirectory } from '../engine/cluster-paths.ts';
 import { pollUntil } from '../util/deadline.ts';
 import type { Progress } from '../util/progress.ts';
 import { check } from './assertions.ts';
@@ -13,14 +19,21 @@ export interface PodSnapshot {
   uid: string;
   restarts: number;
   volumeDirs: string[];
+  /** When this incarnation was created (ms since the epoch). */
+  createdAt: number;
 }
 
 /**
  * What a scenario's run() gets: steps, checks, notes, and the cluster with
- * friendly, namespace-defaulted helpers. The raw engine is `t.engine`.
+ * friendly, namespace-defaulted helpers. `t.api` is the cluster's Kubernetes
+ * API (the same one kubectl sees); the cluster itself is `t.engine`.
  */
+const PODS = byKind('Pod')!;
+const SETS = byKind('StatefulSet')!;
+
 export class ScenarioContext {
   readonly check = check;
+  readonly api: KubeApi;
   readonly steps: StepResult[] = [];
   private failed = false;
 
@@ -29,7 +42,9 @@ export class ScenarioContext {
     private readonly progress: Progress,
     private readonly onStep: (step: StepResult) => void,
     readonly namespace = 'default',
-  ) {}
+  ) {
+    this.api = new LocalApi(engine.store);
+  }
 
   /** A named step: ✓ when fn resolves, ✗ (with expected/actual) when it throws. Later steps are skipped after a failure. */
   async step<T>(name: string, fn: () => Promise<T> | T): Promise<T | undefined> {
@@ -69,19 +84,27 @@ export class ScenarioContext {
     return !this.failed;
   }
 
+  /** The pods of the namespace (or of one StatefulSet), in ordinal order. */
   pods(setName?: string): PodSnapshot[] {
-    return this.engine
-      .listPods(this.namespace)
-      .filter((p) => !setName || p.setName === setName)
+    return this.engine.store
+      .list<Pod & ApiObject>(PODS, { namespace: this.namespace })
+      .items.filter((p) => !setName || p.metadata.ownerReferences?.some((r) => r.kind === 'StatefulSet' && r.name === setName))
+      .sort((a, b) => ordinal(a.metadata.name) - ordinal(b.metadata.name) || a.metadata.name.localeCompare(b.metadata.name))
       .map((p) => ({
-        name: p.name,
-        ip: p.runtime.status.podIP,
-        ready: p.runtime.status.ready,
-        phase: p.runtime.status.phase,
-        uid: p.uid,
-        restarts: p.runtime.status.containerStatuses.reduce((n, c) => n + c.restartCount, 0),
-        volumeDirs: p.claimDirs,
+        name: p.metadata.name,
+        ip: p.status?.podIP,
+        ready: Boolean(p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) && !p.metadata.deletionTimestamp,
+        phase: p.status?.phase ?? 'Pending',
+        uid: p.metadata.uid!,
+        restarts: (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
+        createdAt: Date.parse(p.metadata.creationTimestamp!),
+        volumeDirs: (p.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [claimDirectory(this.engine.paths, this.namespace, v.persistentVolumeClaim.claimName)] : [])),
       }));
+  }
+
+  /** Directories of the namespace's persistent volume claims (scaled-down ordinals' included). */
+  async claimDirs(): Promise<string[]> {
+    return (await this.api.list(byKind('PersistentVolumeClaim')!, { namespace: this.namespace })).items.map((c) => claimDirectory(this.engine.paths, this.namespace, c.metadata.name));
   }
 
   pod(name: string): PodSnapshot {
@@ -95,8 +118,10 @@ export class ScenarioContext {
   }
 
   /** kubectl delete pod: waits until the old incarnation is gone (the controller then recreates it). */
-  deletePod(name: string): Promise<void> {
-    return this.engine.deletePod(this.namespace, name);
+  async deletePod(name: string): Promise<void> {
+    const before = this.pod(name);
+    await this.api.delete(PODS, this.namespace, name);
+    await this.engine.waitFor(`${name} to be deleted`, () => (this.engine.store.find(PODS, this.namespace, name)?.metadata.uid === before.uid ? undefined : true), { timeoutMs: 600_000, progress: this.progress });
   }
 
   /**
@@ -118,8 +143,8 @@ export class ScenarioContext {
     );
   }
 
-  scale(setName: string, replicas: number): Promise<void> {
-    return this.engine.scale(this.namespace, setName, replicas);
+  async scale(setName: string, replicas: number): Promise<void> {
+    await this.api.patch(SETS, this.namespace, setName, { spec: { replicas } }, 'merge', { subresource: 'scale' });
   }
 
   exec(pod: string, command: string[], container?: string) {
@@ -141,4 +166,8 @@ export class ScenarioContext {
       }
     }, { timeoutMs: timeoutSeconds * 1000, intervalMs: 50 });
   }
+}
+
+function ordinal(name: string): number {
+  return Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
 }

@@ -2,7 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { Cluster } from '../engine/cluster.ts';
 import { clusterPaths } from '../engine/cluster-paths.ts';
-import { DaemonServer } from '../daemon/server.ts';
+import { applyObjects } from '../client/apply.ts';
+import { serveApi } from '../daemon/api-host.ts';
+import type { ApiObject } from '../api/store.ts';
 import { terminalProgress, silentProgress } from '../util/progress.ts';
 import { ScenarioContext } from './context.ts';
 import { loadScenario } from './load-scenario.ts';
@@ -29,9 +31,15 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
   await rm(paths.volumes, { recursive: true, force: true }); // every run starts from fresh volumes
   const cluster = await Cluster.start({ paths });
   let finished = false;
-  const server = new DaemonServer(cluster, paths, () => process.exit(finished ? 0 : 130));
-  await server.listen();
-  const abort = () => void server.stop();
+  const api = await serveApi(cluster);
+  let stopping: Promise<void> | undefined;
+  const abort = () => {
+    stopping ??= (async () => {
+      await api.close();
+      await cluster.shutdown();
+      process.exit(finished ? 0 : 130);
+    })();
+  };
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, abort);
   // As in the daemon: a stray rejection must not take the node (and every pod) down.
   process.on('unhandledRejection', (error) => console.error('emu: unhandled rejection:', error));
@@ -42,7 +50,7 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
   const t = new ScenarioContext(cluster, progress, (step) => print(formatStep(step)));
   const sets = manifests.filter((m) => m.object.kind === 'StatefulSet');
   await t.step(`apply ${manifests.length} objects; ${sets.map((s) => s.object.metadata.name).join(', ')} Ready`, async () => {
-    await cluster.apply(manifests);
+    await applyObjects(t.api, manifests.map((m) => m.object as unknown as ApiObject));
     if (scenario.waitForReady === false) return;
     for (const s of sets) await cluster.waitForSetReady(s.object.metadata.namespace, s.object.metadata.name, { timeoutMs: (scenario.readyTimeoutSeconds ?? 300) * 1000, progress });
   });
@@ -70,6 +78,7 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
     for (const stream of [process.stdout, process.stderr, done] as NodeJS.EventEmitter[]) stream.on('error', () => undefined);
     return exitCode;
   }
+  await api.close();
   await cluster.shutdown();
   await rm(paths.root, { recursive: true, force: true });
   process.exit(exitCode);

@@ -1,7 +1,10 @@
-import { loadManifests, formatWarning } from '../../manifest/load.ts';
+import { applyObjects } from '../../client/apply.ts';
+import { waitForStatefulSet } from '../../client/rollout.ts';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { ensureDaemon } from '../../daemon/launch.ts';
 import { pullImages } from '../../images/pull.ts';
+import { formatWarning, loadManifests } from '../../manifest/load.ts';
+import type { ApiObject } from '../../api/store.ts';
 import { terminalProgress } from '../../util/progress.ts';
 import { imagesOf } from '../images-of.ts';
 
@@ -13,26 +16,14 @@ export async function applyCommand(files: string[], options: { wait?: boolean; t
   const manifests = await loadManifests(files);
   for (const m of manifests) for (const w of m.warnings) console.error(`Warning: ${formatWarning(w)}`);
   await pullImages(imagesOf(manifests), terminalProgress());
-  const client = await ensureDaemon(clusterPaths());
-  const lines = await client.call<string[]>('apply', { manifests });
-  for (const line of lines) console.log(line);
-  if (options.wait) {
-    const progress = terminalProgress();
-    for (const m of manifests) {
-      if (m.object.kind !== 'StatefulSet') continue;
-      const { name, namespace } = m.object.metadata;
-      // On a terminal, show READY as it climbs while the daemon waits.
-      const ticker = setInterval(async () => {
-        const [sts] = await client.call<any[]>('get', { kind: 'statefulsets', namespace, name }).catch(() => []);
-        if (sts) progress.update(`waiting for statefulset ${name}: ${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas} ready`);
-      }, 250);
-      try {
-        await client.call('waitReady', { namespace, name, timeoutMs: Number(options.timeout ?? 300) * 1000 });
-      } finally {
-        clearInterval(ticker);
-        progress.done();
-      }
-      console.log(`statefulset.apps/${name} ready`);
-    }
+  const api = await ensureDaemon(clusterPaths());
+  const applied = await applyObjects(api, manifests.map((m) => m.object as unknown as ApiObject));
+  for (const { line } of applied) console.log(line);
+  if (!options.wait) return;
+  for (const m of manifests) {
+    if (m.object.kind !== 'StatefulSet') continue;
+    const { name, namespace } = m.object.metadata;
+    await waitForStatefulSet(api, namespace, name, { timeoutMs: Number(options.timeout ?? 300) * 1000, progress: terminalProgress() });
+    console.log(`statefulset.apps/${name} ready`);
   }
 }

@@ -1,22 +1,58 @@
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
-import { clusterPaths } from '../../engine/cluster-paths.ts';
-import { DaemonClient } from '../../daemon/client.ts';
-import { readDaemonInfo } from '../../daemon/launch.ts';
+import { byKind } from '../../api/resources.ts';
+import { resourcePath } from '../../client/rest-api.ts';
 import { EmuError } from '../../errors.ts';
+import { connect } from '../context.ts';
+
+const STDIN = 0;
+const STDOUT = 1;
+const STDERR = 2;
+const ERROR = 3;
+const CLOSE = 255;
 
 /**
- * emu exec POD [-c C] -- CMD: enter the node's namespaces (where the daemon's PIDs
- * mean something), then the container's; the command's exit code passes through.
+ * emu exec POD [-c C] [-i] [-t] -- CMD: the pod's exec subresource over
+ * WebSocket (v5.channel.k8s.io), as kubectl speaks it; the command's exit code
+ * is ours.
  */
-export async function execCommand(pod: string, command: string[], options: { container?: string; namespace?: string }): Promise<number> {
+export async function execCommand(pod: string, command: string[], options: { container?: string; namespace?: string; stdin?: boolean; tty?: boolean }): Promise<number> {
   if (command.length === 0) throw new EmuError('USAGE', 'you must specify at least one command for the container: emu exec POD -- CMD');
-  const paths = clusterPaths();
-  const target = await new DaemonClient(paths).call<{ nsenter: string[]; env: string[] }>('exec', { name: pod, container: options.container, namespace: options.namespace });
-  const info = await readDaemonInfo(paths);
-  if (!info) throw new EmuError('CLUSTER_NOT_RUNNING', 'the emu daemon left no process record; run emu down and apply again');
-  const user = process.getuid?.() === 0 ? [] : ['-U', '--preserve-credentials'];
-  const args = ['-t', String(info.nodePid), ...user, '-m', '-p', '-n', '--', ...target.nsenter, 'env', '-i', ...target.env, ...command];
-  const child = spawn('nsenter', args, { stdio: 'inherit' });
-  return await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1))));
+  const api = await connect();
+  const query = new URLSearchParams();
+  for (const word of command) query.append('command', word);
+  if (options.container) query.set('container', options.container);
+  query.set('stdout', 'true');
+  const tty = Boolean(options.tty && process.stdin.isTTY);
+  if (!tty) query.set('stderr', 'true');
+  if (options.stdin) query.set('stdin', 'true');
+  if (tty) query.set('tty', 'true');
+  const ws = await api.websocket(`${resourcePath(byKind('Pod')!, options.namespace ?? 'default', pod.replace(/^(pods?|po)\//, ''), 'exec')}?${query}`, ['v5.channel.k8s.io']);
+  if (options.stdin) {
+    if (tty) process.stdin.setRawMode(true);
+    process.stdin.on('data', (d: Buffer) => ws.send(Buffer.concat([Buffer.from([STDIN]), d])));
+    process.stdin.on('end', () => ws.send(Buffer.from([CLOSE, STDIN])));
+  }
+  return await new Promise<number>((resolve) => {
+    let exitCode = 0;
+    ws.on('message', (message: Buffer) => {
+      const channel = message[0];
+      const data = message.subarray(1);
+      if (channel === STDOUT) process.stdout.write(data);
+      else if (channel === STDERR) process.stderr.write(data);
+      else if (channel === ERROR) {
+        const status = JSON.parse(data.toString('utf8')) as { status: string; message?: string; reason?: string; details?: { causes?: { reason: string; message: string }[] } };
+        if (status.status === 'Success') exitCode = 0;
+        else if (status.reason === 'NonZeroExitCode') exitCode = Number(status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message ?? 1);
+        else {
+          process.stderr.write(`error: ${status.message}\n`);
+          exitCode = 1;
+        }
+      }
+    });
+    ws.on('close', () => {
+      if (tty) process.stdin.setRawMode(false);
+      process.stdin.pause();
+      resolve(exitCode);
+    });
+    ws.on('error', () => resolve(1));
+  });
 }

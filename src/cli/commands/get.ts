@@ -1,39 +1,90 @@
-import { clusterPaths } from '../../engine/cluster-paths.ts';
-import { DaemonClient } from '../../daemon/client.ts';
-import { formatItems, parseOutput, resourceName, tableRows, formatTable } from '../printers.ts';
+import type { Pod } from 'kubernetes-types/core/v1.d.ts';
+import type { ApiObject } from '../../api/store.ts';
+import type { Table } from '../../api/table.ts';
+import { TABLE_ACCEPT, resourcePath } from '../../client/rest-api.ts';
+import { claimDirectory, clusterPaths } from '../../engine/cluster-paths.ts';
+import { EmuError } from '../../errors.ts';
+import { connect, resourceType } from '../context.ts';
+import { formatObjects, formatTable, parseOutput, tableRows, type TableView } from '../printers.ts';
 
-export async function getCommand(type: string, name: string | undefined, options: { output?: string; watch?: boolean; namespace?: string }): Promise<void> {
-  const resource = resourceName(type);
+interface GetOptions {
+  output?: string;
+  watch?: boolean;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+}
+
+/**
+ * emu get TYPE [NAME…]: the API server's own Table (kubectl's columns), or the
+ * objects as JSON/YAML/names. With -w, each change is printed as a row.
+ */
+export async function getCommand(typeName: string, names: string[], options: GetOptions): Promise<void> {
+  const [kind, inlineName] = typeName.split('/');
+  const type = resourceType(kind);
+  const all = inlineName ? [inlineName, ...names] : names;
   const format = parseOutput(options.output);
-  const client = new DaemonClient(clusterPaths());
-  const fetch = () => client.call<any[]>('get', { kind: resource, namespace: options.namespace, name });
-  const items = await fetch();
-  if (items.length === 0 && !name && format !== 'json' && format !== 'yaml') {
-    console.error(`No resources found in ${options.namespace ?? 'default'} namespace.`);
-  } else console.log(formatItems(resource, items, format, Boolean(name)));
-  if (!options.watch) return;
-
-  // -w: like kubectl, print a row again whenever it changes (no header).
-  const wide = format === 'wide';
-  const ageColumn = tableRows(resource, [], wide)[0].indexOf('AGE');
-  const key = (row: string[]) => row.filter((_, i) => i !== ageColumn).join('\t'); // a row that only aged has not changed
-  let seen = new Map(tableRows(resource, items, wide).slice(1).map((r) => [r[0], key(r)]));
-  const { socket } = await client.open('watch');
-  const header = tableRows(resource, [], wide)[0];
-  let busy = false;
-  let again = false;
-  const refresh = async () => {
-    if (busy) return void (again = true);
-    busy = true;
-    do {
-      again = false;
-      const rows = tableRows(resource, await fetch(), wide).slice(1);
-      const changed = rows.filter((r) => seen.get(r[0]) !== key(r));
-      if (changed.length > 0) console.log(formatTable([header, ...changed]).split('\n').slice(1).join('\n'));
-      seen = new Map(rows.map((r) => [r[0], key(r)]));
-    } while (again);
-    busy = false;
+  const api = await connect();
+  const namespace = options.allNamespaces || !type.namespaced ? undefined : (options.namespace ?? 'default');
+  const query = new URLSearchParams();
+  if (options.selector) query.set('labelSelector', options.selector);
+  if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+  const paths = clusterPaths();
+  const view: TableView = {
+    wide: format === 'wide',
+    namespaces: Boolean(options.allNamespaces) && type.namespaced,
+    // emu shows where each pod's volumes live on the host.
+    extra: format === 'wide' && type.resource === 'pods' ? { header: 'VOLUMES', cell: (o) => volumeDirs(o as Pod & ApiObject, paths) } : undefined,
   };
-  socket.on('data', () => void refresh());
-  await new Promise((resolve) => socket.on('close', resolve));
+  if (format === 'wide' && type.resource === 'pods') query.set('includeObject', 'Object');
+
+  if (format === 'json' || format === 'yaml' || format === 'name') {
+    const objects = all.length
+      ? await Promise.all(all.map((n) => api.get(type, namespace, n)))
+      : (await api.list(type, { namespace, labelSelector: options.selector, fieldSelector: options.fieldSelector })).items;
+    if (objects.length === 0 && format === 'name') console.error(noResources(namespace));
+    else console.log(formatObjects(type, objects, format, all.length === 1));
+  } else {
+    const tables = all.length
+      ? await Promise.all(all.map((n) => api.raw('GET', `${resourcePath(type, namespace, n)}?${query}`, undefined, { Accept: TABLE_ACCEPT }) as Promise<Table>))
+      : [(await api.raw('GET', `${resourcePath(type, namespace)}?${query}`, undefined, { Accept: TABLE_ACCEPT })) as Table];
+    const table: Table = { ...tables[0], rows: tables.flatMap((t) => t.rows) };
+    if (table.rows.length === 0 && !options.watch) console.error(noResources(namespace));
+    else if (table.rows.length > 0) console.log(formatTable(tableRows(table, table.columnDefinitions, view)));
+    if (!options.watch) return;
+    const columns = table.columnDefinitions;
+    let printedHeader = table.rows.length > 0;
+    if (all.length > 1) throw new EmuError('USAGE', 'you may only specify a single resource type with --watch');
+    const watchQuery = new URLSearchParams(query);
+    watchQuery.set('watch', 'true');
+    watchQuery.set('resourceVersion', table.metadata.resourceVersion ?? '');
+    if (all.length === 1) watchQuery.set('fieldSelector', `metadata.name=${all[0]}`);
+    const res = await api.stream(`${resourcePath(type, namespace)}?${watchQuery}`, { Accept: TABLE_ACCEPT });
+    let buffer = '';
+    res.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (!line.trim()) continue;
+        const event = JSON.parse(line) as { type: string; object: Table };
+        if (event.type === 'ERROR' || event.type === 'BOOKMARK') continue;
+        const rows = tableRows(event.object, columns, view);
+        console.log(formatTable(printedHeader ? rows.slice(1) : rows));
+        printedHeader = true;
+      }
+    });
+    await new Promise((resolve) => res.on('close', resolve));
+  }
+}
+
+function noResources(namespace: string | undefined): string {
+  return namespace ? `No resources found in ${namespace} namespace.` : 'No resources found';
+}
+
+function volumeDirs(pod: (Pod & ApiObject) | undefined, paths: ReturnType<typeof clusterPaths>): string {
+  const claims = (pod?.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [claimDirectory(paths, pod!.metadata.namespace!, v.persistentVolumeClaim.claimName)] : []));
+  return claims.join(',') || '<none>';
 }

@@ -3,8 +3,7 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
-import { DaemonClient } from '../../daemon/client.ts';
-import { writeDaemonInfo } from '../../daemon/launch.ts';
+import { isRunning, writeDaemonInfo } from '../../daemon/launch.ts';
 import { EmuError } from '../../errors.ts';
 import { pullImages } from '../../images/pull.ts';
 import { nodeCommand } from '../../node/enter-node.ts';
@@ -25,7 +24,7 @@ export async function runCommand(file: string, options: { json?: boolean | strin
   // Each scenario runs in a cluster of its own (named after the file unless
   // --cluster says otherwise), so a run never touches a cluster the user keeps.
   const paths = clusterPaths(process.env.EMU_CLUSTER || scenarioClusterName(file));
-  if (await new DaemonClient(paths).isRunning()) {
+  if (await isRunning(paths)) {
     throw new EmuError('CLUSTER_RUNNING', `cluster "${paths.name}" is already running; stop it with emu down, or pass --cluster NAME`);
   }
   const args = ['__run-scenario', file, ...(options.json === true ? ['--json'] : typeof options.json === 'string' ? ['--json', options.json] : []), ...(options.keep ? ['--keep'] : [])];

@@ -1,14 +1,16 @@
-import { clusterPaths } from '../../engine/cluster-paths.ts';
-import { DaemonClient } from '../../daemon/client.ts';
+import { kindName } from '../../client/apply.ts';
 import { EmuError } from '../../errors.ts';
-import { resourceName } from '../printers.ts';
+import { connect, typedNames } from '../context.ts';
 
-export async function scaleCommand(type: string, name: string | undefined, options: { replicas: string; namespace?: string }): Promise<void> {
-  const [kind, inlineName] = type.split('/');
-  const setName = inlineName ?? name;
-  if (resourceName(kind) !== 'statefulsets' || !setName) throw new EmuError('USAGE', 'usage: emu scale statefulset NAME --replicas=N');
-  const replicas = Number(options.replicas);
+/** emu scale statefulset NAME --replicas=N: the scale subresource, as kubectl does it. */
+export async function scaleCommand(first: string, rest: string[], options: { replicas: string; namespace?: string }): Promise<void> {
+  const { type, names } = typedNames(first, rest);
+  if (!['StatefulSet', 'Deployment', 'ReplicaSet'].includes(type.kind)) throw new EmuError('USAGE', `cannot scale ${type.resource}: emu scales statefulsets, deployments and replicasets`);
+  if (names.length === 0) throw new EmuError('USAGE', 'usage: emu scale statefulset NAME --replicas=N');
   if (!/^\d+$/.test(options.replicas ?? '')) throw new EmuError('USAGE', `--replicas must be a non-negative integer, got "${options.replicas}"`);
-  await new DaemonClient(clusterPaths()).call('scale', { name: setName, replicas, namespace: options.namespace });
-  console.log(`statefulset.apps/${setName} scaled`);
+  const api = await connect();
+  for (const name of names) {
+    await api.patch(type, options.namespace ?? 'default', name, { spec: { replicas: Number(options.replicas) } }, 'merge', { subresource: 'scale' });
+    console.log(`${kindName(type)}/${name} scaled`);
+  }
 }
