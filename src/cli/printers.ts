@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { since } from '../api/human-duration.ts';
 import { kindName } from '../client/apply.ts';
 import type { ResourceType } from '../api/resources.ts';
 import type { ApiObject } from '../api/store.ts';
@@ -13,23 +14,9 @@ export function parseOutput(value: string | undefined): OutputFormat {
   throw new EmuError('USAGE', `unable to match a printer suitable for the output format "${value}", allowed formats are: json,name,wide,yaml`);
 }
 
-/** kubectl's age (apimachinery's HumanDuration): 45s, 3m12s, 25m, 5h30m, 3d5h, 2y70d. */
+/** kubectl's AGE of a timestamp (apimachinery's HumanDuration). */
 export function age(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return '<unknown>';
-  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
-  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit}${small}${smallUnit}`);
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return pair(m, 'm', s % 60, 's');
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return pair(h, 'h', m % 60, 'm');
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  if (h < 24 * 8) return pair(d, 'd', h % 24, 'h');
-  if (h < 24 * 365 * 2) return `${d}d`;
-  if (h < 24 * 365 * 8) return pair(Math.floor(d / 365), 'y', d % 365, 'd');
-  return `${Math.floor(d / 365)}y`;
+  return since(iso, new Date(now));
 }
 
 /** Columns padded like kubectl's tabwriter: three spaces between columns. */

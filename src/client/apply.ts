@@ -7,7 +7,9 @@
  * (a scale, a label) survive unless the file says otherwise. Everything is
  * checked with a dry run first: a refused update leaves nothing half-applied.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { byKind, type ResourceType } from '../api/resources.ts';
+import { ApiError } from '../api/status.ts';
 import type { ApiObject } from '../api/store.ts';
 import { EmuError } from '../errors.ts';
 import type { KubeApi } from './kube-api.ts';
@@ -31,7 +33,11 @@ export function kindName(type: ResourceType): string {
   return type.group ? `${type.kind.toLowerCase()}.${type.group}` : type.kind.toLowerCase();
 }
 
-export async function applyObjects(api: KubeApi, objects: readonly ApiObject[]): Promise<Applied[]> {
+/**
+ * `where` names the place an object came from (a manifest's file:line:col):
+ * a refusal found by the dry run is then reported there, as a manifest error.
+ */
+export async function applyObjects(api: KubeApi, objects: readonly ApiObject[], where?: (object: ApiObject) => string): Promise<Applied[]> {
   const typed = objects.map((object) => {
     const type = byKind(object.kind, object.apiVersion);
     if (!type) throw new EmuError('MANIFEST_UNSUPPORTED', `the server doesn't have a resource type for kind "${object.kind}" in "${object.apiVersion}"`);
@@ -41,7 +47,15 @@ export async function applyObjects(api: KubeApi, objects: readonly ApiObject[]):
   const sorted = [...typed].sort((a, b) => rank(a.object.kind) - rank(b.object.kind));
   // A namespace created by this same apply does not exist for the dry run yet.
   const creating = new Set(sorted.filter((t) => t.object.kind === 'Namespace').map((t) => t.object.metadata.name));
-  for (const item of sorted) if (!creating.has(item.object.metadata.namespace ?? '')) await applyOne(api, item.type, item.object, true);
+  for (const item of sorted) {
+    if (creating.has(item.object.metadata.namespace ?? '')) continue;
+    try {
+      await applyOne(api, item.type, item.object, true);
+    } catch (error) {
+      if (where && error instanceof ApiError) throw new EmuError('MANIFEST_INVALID', `${where(item.object)}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
   const results = new Map<ApiObject, Applied>();
   for (const item of sorted) results.set(item.object, await applyOne(api, item.type, item.object, false));
   // Reported in the order the user wrote them, as kubectl does.
@@ -61,8 +75,15 @@ async function applyOne(api: KubeApi, type: ResourceType, desired: ApiObject, dr
   const previous = live.metadata.annotations?.[LAST_APPLIED];
   const patch = mergePatch(previous ? JSON.parse(previous) : {}, annotated);
   const object = await api.patch(type, namespace, name, patch, 'merge', { dryRun, fieldManager: 'kubectl-client-side-apply' });
-  const outcome = object.metadata.resourceVersion === live.metadata.resourceVersion ? 'unchanged' : 'configured';
+  // What the user wrote is unchanged if nothing but status and server bookkeeping moved.
+  const outcome = isDeepStrictEqual(userPart(object), userPart(live)) ? 'unchanged' : 'configured';
   return { object, outcome, line: line(outcome) };
+}
+
+function userPart(object: ApiObject): unknown {
+  const { status: _status, metadata, ...rest } = object;
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = metadata;
+  return { ...rest, metadata: meta };
 }
 
 /** The JSON merge patch from the last applied configuration to the new one (removed fields become null). */

@@ -107,7 +107,8 @@ export class RestApi implements KubeApi {
 
   private send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<IncomingMessage> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const all = { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers };
+    // Content-Length always: Node sends a DELETE body unframed otherwise.
+    const all = { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}), ...headers };
     return new Promise((resolve, reject) => {
       const req = request(this.options(method, path, all), resolve);
       req.on('error', (error: NodeJS.ErrnoException) => {

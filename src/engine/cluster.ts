@@ -125,10 +125,18 @@ export class Cluster {
     return value;
   }
 
-  /** Resolves once every change so far has reached DNS and the service proxies. */
+  /**
+   * Resolves once every change so far has gone all the way through: the
+   * endpoints controller's pass, the DNS render and write it causes, and the
+   * service proxies.
+   */
   async settled(): Promise<void> {
-    await this.dns.settled();
-    await this.proxies.settled();
+    do {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.endpoints.idle();
+      await this.dns.idle();
+      await this.proxies.settled();
+    } while (this.endpoints.busy || this.dns.busy);
   }
 
   private waitForState<T>(what: string, check: () => T | undefined, options: { timeoutMs: number; progress?: Progress }): Promise<T> {

@@ -19,6 +19,7 @@ export class ClusterDns {
   private readonly watches: Watch[] = [];
   private content = '';
   private queued = false;
+  private render: Promise<void> = Promise.resolve();
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -36,33 +37,42 @@ export class ClusterDns {
     for (const watch of this.watches) watch.stop();
   }
 
-  /** Resolves once every change seen so far is in the hosts file. */
-  async settled(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  /** A render is queued and has not run yet. */
+  get busy(): boolean {
+    return this.queued;
+  }
+
+  /** Resolves once the queued render (if any) has run and every write so far has landed. */
+  async idle(): Promise<void> {
+    await this.render;
     await this.writes;
   }
 
-  /** Addresses a name resolves to, exactly as pods see them (hosts-file order). */
+  /** Addresses a name resolves to, as pods see them (hosts-file order, each once). */
   resolve(name: string): string[] {
-    return this.content
+    const ips = this.content
       .split('\n')
       .filter((line) => line && !line.startsWith('#'))
       .map((line) => line.split(/\s+/))
       .filter(([, ...names]) => names.includes(name))
       .map(([ip]) => ip);
+    return [...new Set(ips)];
   }
 
   private queue(): void {
     if (this.queued) return;
     this.queued = true;
-    // After the endpoints controller's own coalescing pass (also setImmediate).
-    setImmediate(() => setImmediate(() => {
-      this.queued = false;
-      const content = renderHostsFile(this.services(), this.podHostnames());
-      if (content === this.content) return;
-      this.content = content;
-      this.writes = this.writes.then(() => writeHostsFile(this.dnsDir, content)).catch(this.onWriteError);
-    }));
+    this.render = new Promise((resolve) =>
+      setImmediate(() => {
+        this.queued = false;
+        const content = renderHostsFile(this.services(), this.podHostnames());
+        if (content !== this.content) {
+          this.content = content;
+          this.writes = this.writes.then(() => writeHostsFile(this.dnsDir, content)).catch(this.onWriteError);
+        }
+        resolve();
+      }),
+    );
   }
 
   private services(): DnsService[] {

@@ -27,6 +27,7 @@ export class EndpointsController {
   private readonly watches: Watch[] = [];
   private readonly dirty = new Set<string>();
   private scheduled = false;
+  private pass: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: ApiStore) {}
 
@@ -41,17 +42,30 @@ export class EndpointsController {
     for (const watch of this.watches) watch.stop();
   }
 
+  /** A pass is queued and has not run yet. */
+  get busy(): boolean {
+    return this.scheduled;
+  }
+
+  /** Resolves after the pass queued now (if any) has run. */
+  idle(): Promise<void> {
+    return this.pass;
+  }
+
   /** Changes arriving together (a Parallel set starting) are folded into one pass per namespace. */
   private queueNamespace(namespace: string): void {
     this.dirty.add(namespace);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const namespaces = [...this.dirty];
-      this.dirty.clear();
-      for (const ns of namespaces) this.syncNamespace(ns);
-    });
+    this.pass = new Promise((resolve) =>
+      setImmediate(() => {
+        this.scheduled = false;
+        const namespaces = [...this.dirty];
+        this.dirty.clear();
+        for (const ns of namespaces) this.syncNamespace(ns);
+        resolve();
+      }),
+    );
   }
 
   private syncNamespace(namespace: string): void {

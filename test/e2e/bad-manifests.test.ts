@@ -45,6 +45,6 @@ describe('emu apply with malformed manifests', () => {
     expect(badFormat.stderr).toMatch(/output format "xml"/);
     const notRunning = await emu(['get', 'pods'], env);
     expect(notRunning.exitCode).toBe(1);
-    expect(notRunning.stderr).toBe('error: no emu cluster is running here; start one with `emu apply -f FILE`');
+    expect(notRunning.stderr).toBe(`error: no emu cluster "${env.EMU_CLUSTER}" is running here; start one with \`emu apply -f FILE\``);
   });
 });

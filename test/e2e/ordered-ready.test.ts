@@ -115,7 +115,7 @@ describe('OrderedReady, Parallel and updates on real pods', () => {
     writeFileSync(file, readFileSync(manifest, 'utf8').replace('serviceName: ordered', 'serviceName: other').replace('replicas: 3', 'replicas: 5'));
     const refused = await emu(['apply', '-f', file], env);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`^error: ${file}:\\d+:\\d+: The StatefulSet "ordered" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas'`));
+    expect(refused.stderr).toMatch(new RegExp(`^error: ${file}:\\d+:\\d+: StatefulSet.apps "ordered" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas'`));
     expect((await emu(['get', 'sts', 'ordered', '-o', 'json'], env)).stdout).toBe(before.stdout); // replicas: 5 was not applied either
     expect(names(await pods())).toEqual(['ordered-0', 'ordered-1', 'ordered-2']);
   });

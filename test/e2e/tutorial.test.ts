@@ -64,8 +64,9 @@ describe('basic StatefulSet tutorial (web + nginx)', () => {
 
   it('shows IPs and volume directories with -o wide, and volumes as pvc', async () => {
     const wide = (await emu(['get', 'pods', '-o', 'wide'], env)).stdout.split('\n');
-    expect(wide[0].split(/\s+/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'VOLUMES']);
-    expect(wide[1]).toMatch(new RegExp(`^web-0\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+10\\.244\\.\\d+\\.\\d+\\s+emu\\s+${home}/clusters/tutorial/volumes/default/www-web-0$`));
+    // kubectl's wide columns, then where the pod's volumes live on the host.
+    expect(wide[0].split(/\s{2,}/)).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES', 'VOLUMES']);
+    expect(wide[1]).toMatch(new RegExp(`^web-0\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+10\\.244\\.\\d+\\.\\d+\\s+emu\\s+<none>\\s+<none>\\s+${home}/clusters/tutorial/volumes/default/www-web-0$`));
     const pvc = (await emu(['get', 'pvc', '-o', 'name'], env)).stdout;
     expect(pvc).toBe('persistentvolumeclaim/www-web-0\npersistentvolumeclaim/www-web-1');
   });
@@ -73,8 +74,11 @@ describe('basic StatefulSet tutorial (web + nginx)', () => {
   it('describes a pod with its events', async () => {
     const out = (await emu(['describe', 'pod', 'web-0'], env)).stdout;
     expect(out).toMatch(/^Name:\s+web-0$/m);
-    expect(out).toMatch(/Normal\s+Killing/);
+    expect(out).toMatch(/Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-0 to emu/);
+    expect(out).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container nginx/);
     expect(out).toMatch(/statefulset.kubernetes.io\/pod-name=web-0/);
+    // The incarnation deleted earlier was stopped: its Killing event is in the namespace's events.
+    expect((await emu(['get', 'events'], env)).stdout).toMatch(/Normal\s+Killing\s+pod\/web-0\s+Stopping container nginx/);
   });
 
   it('describes the StatefulSet with its status and controller events', async () => {
@@ -112,7 +116,7 @@ describe('basic StatefulSet tutorial (web + nginx)', () => {
   it('reports unknown pods the kubectl way', async () => {
     const missing = await emu(['exec', 'web-9', '--', 'true'], env);
     expect(missing.exitCode).toBe(1);
-    expect(missing.stderr).toBe('error: pods "web-9" not found');
+    expect(missing.stderr).toBe('Error from server (NotFound): pods "web-9" not found');
   });
 
   it('never mounts anything in the host mount table', () => {

@@ -17,7 +17,12 @@ export async function applyCommand(files: string[], options: { wait?: boolean; t
   for (const m of manifests) for (const w of m.warnings) console.error(`Warning: ${formatWarning(w)}`);
   await pullImages(imagesOf(manifests), terminalProgress());
   const api = await ensureDaemon(clusterPaths());
-  const applied = await applyObjects(api, manifests.map((m) => m.object as unknown as ApiObject));
+  const sources = new Map(manifests.map((m) => [m.object as unknown as ApiObject, m.source]));
+  const where = (object: ApiObject) => {
+    const at = sources.get(object)!;
+    return `${at.file}:${at.line}:${at.col}`;
+  };
+  const applied = await applyObjects(api, [...sources.keys()], where);
   for (const { line } of applied) console.log(line);
   if (!options.wait) return;
   for (const m of manifests) {
