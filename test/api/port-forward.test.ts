@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createDeflate, constants as zlibConstants } from 'node:zlib';
 import { execa, type ResultPromise } from 'execa';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -10,6 +9,7 @@ import { FLAG_FIN, SpdyReader, SpdyWriter, encodeHeaderBlock, type SpdyFrame } f
 import { SPDY3_DICTIONARY } from '../../src/api/spdy-dictionary.ts';
 import { SpdyPortForwardSession, WebSocketPortForwardSession, answerSpdyTunnels, takeSpdyTunnelOffer, type PortConnector } from '../../src/api/port-forward.ts';
 import { V4_CHANNEL } from '../../src/api/streams.ts';
+import { kubectlEnv } from '../helpers/kubectl.ts';
 
 /** How Go's spdystream compresses header blocks: one zlib stream with the dictionary, a sync flush per block. */
 function goCompressor(): (block: Buffer) => Promise<Buffer> {
@@ -187,20 +187,8 @@ describe('port-forward against a real kubectl and a WebSocket client', () => {
   });
 
   async function kubectlPortForward(remote: number): Promise<{ local: number; process: ResultPromise; stderrMatching: (pattern: RegExp) => Promise<string> }> {
-    const kubeconfig = join(dir, 'config');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${apiPort}` } }],
-        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u', namespace: 'default' } }],
-        users: [{ name: 'u', user: {} }],
-        'current-context': 'c',
-      }),
-    );
     const process = execa('kubectl', ['port-forward', '--address', '127.0.0.1', 'pod/web-0', `:${remote}`], {
-      env: { HOME: dir, KUBECONFIG: kubeconfig, PATH: globalThis.process.env.PATH ?? '' },
+      env: kubectlEnv(dir, `http://127.0.0.1:${apiPort}`),
       reject: false,
       stdin: 'ignore',
     });
