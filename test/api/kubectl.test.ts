@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import { openApiDocument, openApiIndex } from '../../src/api/openapi.ts';
 import { jsonMergePatch, jsonPatch, recordUpdate, serverSideApply, shapeOf, strategicMergePatch } from '../../src/api/patch.ts';
-import { ApiError, badRequest, notFound, unsupportedMediaType } from '../../src/api/status.ts';
+import { ApiError, badRequest, fieldRequired, invalid, notFound, unsupportedMediaType } from '../../src/api/status.ts';
+import { toTable } from '../../src/api/table.ts';
 import { kubectlEnv } from '../helpers/kubectl.ts';
 
 /**
@@ -26,8 +27,10 @@ interface Seen {
 }
 
 const PODS = { group: '', resource: 'pods' };
+/** The stand-in server's clock: pods were created at 2025-01-01T00:00:00Z, five minutes before. */
+const NOW = new Date('2025-01-01T00:05:00Z');
 
-describe('kubectl apply against the OpenAPI documents and patch code', () => {
+describe('the real kubectl against the OpenAPI documents, patches, Tables and Status errors', () => {
   const store = new Map<string, Pod>();
   const seen: Seen[] = [];
   let serveOpenApi = true;
@@ -71,8 +74,18 @@ describe('kubectl apply against the OpenAPI documents and patch code', () => {
     const name = match[1];
     const manager = url.searchParams.get('fieldManager') ?? 'unknown';
     const existing = name ? store.get(name) : undefined;
-    if (req.method === 'GET') return existing ? send(res, 200, existing) : send(res, 404, notFound(PODS, name).toStatus());
+    const asTable = (req.headers.accept ?? '').includes('as=Table');
+    if (req.method === 'GET' && !name) {
+      const pods = [...store.values()];
+      return send(res, 200, asTable ? toTable('pods', pods, { now: NOW, resourceVersion: String(resourceVersion) }) : { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: String(resourceVersion) }, items: pods });
+    }
+    if (req.method === 'GET') {
+      if (!existing) return send(res, 404, notFound(PODS, name).toStatus());
+      return send(res, 200, asTable ? toTable('pods', [existing], { now: NOW }) : existing);
+    }
     if (req.method === 'POST') {
+      const missing = (body as Pod).spec?.containers.findIndex((c) => !c.image) ?? -1;
+      if (missing >= 0) throw invalid({ group: '', kind: 'Pod' }, (body as Pod).metadata?.name ?? '', [fieldRequired(`spec.containers[${missing}].image`)]);
       const pod = stored(body as Pod, undefined, manager);
       store.set(pod.metadata!.name!, pod);
       return send(res, 201, pod);
@@ -190,6 +203,26 @@ describe('kubectl apply against the OpenAPI documents and patch code', () => {
     expect(pod.metadata?.managedFields?.some((m) => m.manager === 'kubectl' && m.operation === 'Apply')).toBe(true);
     // The annotation now holds what was applied, for a later client-side apply.
     expect(JSON.parse(pod.metadata!.annotations!['kubectl.kubernetes.io/last-applied-configuration']).spec.containers[0].image).toBe('nginx-slim:0.27');
+  });
+
+  it('prints the server-side Table as for a real cluster, wide columns with -o wide', async () => {
+    const running = store.get('web')!;
+    store.set('web', { ...running, spec: { ...running.spec!, nodeName: 'emu' }, status: { phase: 'Running', podIP: '10.244.0.5', containerStatuses: [{ name: 'nginx', ready: true, restartCount: 0, image: 'nginx', imageID: '', state: { running: {} } }] } });
+    const table = await kubectl('get', 'pods');
+    expect(table.stdout.split('\n')).toEqual(['NAME   READY   STATUS    RESTARTS   AGE', 'web    1/1     Running   0          5m']);
+    const wide = await kubectl('get', 'pod', 'web', '-o', 'wide');
+    expect(wide.stdout.split('\n')).toEqual([
+      'NAME   READY   STATUS    RESTARTS   AGE   IP           NODE   NOMINATED NODE   READINESS GATES',
+      'web    1/1     Running   0          5m    10.244.0.5   emu    <none>           <none>',
+    ]);
+  });
+
+  it('prints Status errors as kubectl prints a real API server’s, with exit code 1', async () => {
+    const missing = await kubectl('get', 'pod', 'web-9');
+    expect([missing.exitCode, missing.stderr]).toEqual([1, 'Error from server (NotFound): pods "web-9" not found']);
+    const bad = await kubectl('create', '-f', manifest('bad.json', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad' }, spec: { containers: [{ name: 'c' }] } }));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toBe('The Pod "bad" is invalid: spec.containers[0].image: Required value');
   });
 
   it('fails as kubectl does when the server has no OpenAPI', async () => {
