@@ -215,3 +215,12 @@ export function clusterRecords(objects: ClusterObjects, options: ZoneOptions = {
 export function searchPath(namespace: string, domain = CLUSTER_DOMAIN): string[] {
   return [`${namespace}.svc.${domain}`, `svc.${domain}`, domain];
 }
+
+/**
+ * A pod's /etc/resolv.conf as the kubelet writes it (dnsPolicy ClusterFirst): the
+ * cluster DNS server, the namespace's search path, ndots:5 so that short names
+ * such as `web-0.nginx` are tried under the search path first.
+ */
+export function renderResolvConf(nameserver: string, namespace: string, domain = CLUSTER_DOMAIN): string {
+  return `nameserver ${nameserver}\nsearch ${searchPath(namespace, domain).join(' ')}\noptions ndots:5\n`;
+}

@@ -4,7 +4,7 @@ import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Question } from 'dns-packet';
 import type { ClusterZone } from './dns-records.ts';
 
-export { clusterRecords, ClusterZone, reverseName, searchPath } from './dns-records.ts';
+export { clusterRecords, ClusterZone, renderResolvConf, reverseName, searchPath } from './dns-records.ts';
 
 /**
  * The cluster's DNS server, over UDP and TCP on one port, answering from a zone

@@ -5,7 +5,11 @@ import { execa } from 'execa';
 import dnsPacket from 'dns-packet';
 import type { Service } from 'kubernetes-types/core/v1.d.ts';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
-import { clusterRecords, DnsServer, reverseName, searchPath, type ClusterZone } from '../../src/network/dns-server.ts';
+import { clusterRecords, DnsServer, renderResolvConf, reverseName, searchPath, type ClusterZone } from '../../src/network/dns-server.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT } from '../helpers/emu-cli.ts';
 
 const nginx: Service = { metadata: { name: 'nginx', namespace: 'default' }, spec: { clusterIP: 'None', ports: [{ name: 'web', port: 80 }], selector: { app: 'nginx' } } };
 const mysqlRead: Service = { metadata: { name: 'mysql-read', namespace: 'db' }, spec: { clusterIP: '10.96.0.10', ports: [{ name: 'mysql', port: 3306 }, { port: 9104 }] } };
@@ -150,5 +154,32 @@ describe('the DNS server, asked by dig and nslookup', () => {
     tcp.write(Buffer.from([0x00, 0x03, 0x01, 0x02, 0x03]));
     await closed;
     expect(await dig('+short', 'web-0.nginx.default.svc.cluster.local')).toBe('10.244.0.5');
+  });
+});
+
+describe('the pod resolver (glibc, nslookup) with the resolv.conf Kubernetes writes', () => {
+  it('finds short names through the search path and fails outside names at once', async () => {
+    const dir = mkdtempSync('/var/tmp/emu-test-resolv-');
+    try {
+      const resolv = join(dir, 'resolv.conf');
+      writeFileSync(resolv, renderResolvConf('127.0.0.1', 'default'));
+      const fixture = fileURLToPath(new URL('fixtures/serve-dns.ts', import.meta.url));
+      // A network namespace (own loopback, so port 53 is ours) and a mount namespace (own resolv.conf).
+      // (ahosts, not ahostsv4: with only a loopback, AI_ADDRCONFIG would skip IPv4 lookups.)
+      const { stdout } = await execa(
+        'unshare',
+        ['--net', '--mount', '--fork', '--', 'sh', '-c', 'ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec node --import tsx "$1" "$2" "$3" "$4" "$5"', resolv, fixture,
+          'getent hosts web-0.nginx', 'getent ahosts nginx | grep STREAM', 'nslookup web-1.nginx', 'getent hosts example.com'],
+        { cwd: ROOT, timeout: 120_000 },
+      );
+      const [own, all, lookup, outside] = JSON.parse(stdout) as { stdout: string; exitCode: number }[];
+      expect(own.stdout).toMatch(/^10\.244\.0\.5\s+web-0\.nginx\.default\.svc\.cluster\.local$/);
+      expect(all.stdout.split('\n').map((l) => l.split(/\s+/)[0]).sort()).toEqual(['10.244.0.5', '10.244.0.6']);
+      expect(lookup.stdout).toMatch(/Name:\s+web-1\.nginx\.default\.svc\.cluster\.local\nAddress: 10\.244\.0\.6/);
+      expect(outside.exitCode).toBe(2); // getent: not found
+      expect(readFileSync(resolv, 'utf8')).toBe('nameserver 127.0.0.1\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
