@@ -32,6 +32,16 @@ type Rcode = keyof typeof RCODE;
 /** Plain DNS over UDP without EDNS: answers longer than this set TC and go over TCP. */
 const UDP_LIMIT = 512;
 const MAX_TCP_BUFFER = 65_537;
+const TCP_IDLE_MS = 10_000;
+
+/** The server answers every query it can and never dies of one it cannot. */
+function answerSafely(answer: () => Buffer | undefined): Buffer | undefined {
+  try {
+    return answer();
+  } catch {
+    return undefined;
+  }
+}
 
 function recordsFor(zone: ClusterZone, question: Question): { answers: Answer[]; rcode: Rcode } {
   const name = question.name.toLowerCase().replace(/\.$/, '');
@@ -49,6 +59,18 @@ function recordsFor(zone: ClusterZone, question: Question): { answers: Answer[];
   if (type === 'SRV') answers.push(...records.SRV.map((data) => ({ ...base, type: 'SRV' as const, data })));
   if (type === 'TXT') answers.push(...records.TXT.map((text) => ({ ...base, type: 'TXT' as const, data: text })));
   return { answers, rcode: 'NOERROR' };
+}
+
+/** Whether a name fits DNS: labels of 1–63 bytes, 253 bytes in all. */
+function isDnsName(name: string): boolean {
+  const bytes = Buffer.byteLength(name);
+  return bytes <= 253 && name.split('.').every((label) => label.length > 0 && Buffer.byteLength(label) <= 63);
+}
+
+function carriable(answer: Answer): boolean {
+  const data = (answer as { data?: unknown }).data;
+  const target = typeof data === 'string' ? data : (data as { target?: string } | undefined)?.target;
+  return isDnsName(answer.name) && (answer.type === 'A' || answer.type === 'AAAA' || answer.type === 'TXT' || target === undefined || isDnsName(target));
 }
 
 function soa(zone: ClusterZone): Answer {
@@ -89,6 +111,8 @@ export function answerQuery(message: Buffer, zone: ClusterZone, options: { outsi
   if (!zone.isOurs(name)) return reply(options.outside ?? 'REFUSED');
   const { answers, rcode } = recordsFor(zone, question);
   const negative = answers.length === 0 ? [soa(zone)] : [];
+  // A record DNS cannot carry (a label over 63 bytes, say) would make a broken packet.
+  if (!answers.every(carriable)) return reply('SERVFAIL');
   const full = reply(rcode, { aa: true, answers, authorities: negative });
   const maxSize = options.maxSize ?? Infinity;
   if (full.length <= maxSize) return full;
@@ -134,7 +158,7 @@ export class DnsServer {
     const answer = (message: Buffer, maxSize?: number) => answerQuery(message, options.zone(), { outside: options.outside, maxSize });
     const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     udp.on('message', (message, peer) => {
-      const response = answer(message, udpLimit(message));
+      const response = answerSafely(() => answer(message, udpLimit(message)));
       if (response) udp.send(response, peer.port, peer.address);
     });
     udp.on('error', () => {}); // a send to a vanished client must not end the server
@@ -151,13 +175,15 @@ export class DnsServer {
       connections.add(socket);
       socket.on('close', () => connections.delete(socket));
       socket.on('error', () => socket.destroy());
+      // A client that stops mid-message must not hold a connection forever.
+      socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
       let pending = Buffer.alloc(0);
       socket.on('data', (chunk) => {
         pending = Buffer.concat([pending, chunk]);
         if (pending.length > MAX_TCP_BUFFER) return socket.destroy();
         while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
           const length = pending.readUInt16BE(0);
-          const response = answer(pending.subarray(2, 2 + length));
+          const response = answerSafely(() => answer(pending.subarray(2, 2 + length)));
           pending = pending.subarray(2 + length);
           if (!response) return socket.destroy();
           const framed = Buffer.alloc(2 + response.length);

@@ -132,6 +132,18 @@ describe('the DNS server, asked by dig and nslookup', () => {
     }
   });
 
+  it('answers SERVFAIL for a record DNS cannot carry, and goes on serving', async () => {
+    const before = zone;
+    const bad: Service = { metadata: { name: 'bad', namespace: 'default' }, spec: { type: 'ExternalName', externalName: `${'x'.repeat(70)}.example.com` } };
+    zone = clusterRecords({ services: [nginx, bad], endpointSlices: [slice('nginx', 'default', [{ ip: '10.244.0.5', hostname: 'web-0' }])] });
+    try {
+      expect(await dig('bad.default.svc.cluster.local')).toMatch(/status: SERVFAIL/);
+      expect(await dig('+short', 'web-0.nginx.default.svc.cluster.local')).toBe('10.244.0.5');
+    } finally {
+      zone = before;
+    }
+  });
+
   it('works with nslookup', async () => {
     const { stdout } = await execa('nslookup', [`-port=${server.port}`, 'web-0.nginx.default.svc.cluster.local', '127.0.0.1'], { reject: false });
     expect(stdout).toMatch(/Name:\s+web-0\.nginx\.default\.svc\.cluster\.local\nAddress: 10\.244\.0\.5/);
