@@ -181,7 +181,8 @@ export function serverSideApply<T extends KubeObject>(live: T | undefined, appli
       if (have.found && !jsonEqual(want.value, have.value)) conflicts.push({ entry: owner.entry, key, field: pathString(pathOf(key)) });
     }
   }
-  const unresolved = options.force ? [] : conflicts.filter(({ key }) => !takenOverFromClientSideApply(live, options.manager, shape).has(key));
+  const allowed = options.force || conflicts.length === 0 ? new Set<string>() : takenOverFromClientSideApply(live, options.manager, shape);
+  const unresolved = options.force ? [] : conflicts.filter(({ key }) => !allowed.has(key));
   if (unresolved.length) {
     const causes: StatusCause[] = unresolved.map(({ entry, field }) => ({ reason: 'FieldManagerConflict', message: `conflict with ${managerText(entry)}`, field }));
     throw applyConflict(causes, conflictMessage(unresolved));
