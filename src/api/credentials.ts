@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { EmuError } from '../errors.ts';
@@ -219,4 +219,12 @@ export async function ensureCredentials(dir: string, options: CredentialOptions)
     else await chmod(paths[name], 0o600);
   }
   return credentials;
+}
+
+/** Whether an Authorization header carries the cluster's bearer token (compared in constant time). */
+export function bearerTokenMatches(authorization: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match || !token) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]), digest(token));
 }

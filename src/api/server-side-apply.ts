@@ -102,6 +102,53 @@ function isMembership(key: string): boolean {
   return last.startsWith('k:') || last.startsWith('v:');
 }
 
+/** The annotation client-side apply (`kubectl apply` without --server-side) keeps. */
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The manager kubectl uses for server-side apply; the API server treats it specially. */
+const KUBECTL = 'kubectl';
+
+function lastAppliedOf(object: KubeObject): JsonObject | undefined {
+  const text = (object.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[LAST_APPLIED];
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The API server lets `kubectl apply --server-side` take over, without conflicts,
+ * the fields an earlier client-side apply set and nobody changed since: those in
+ * the last-applied annotation whose live value is still the applied one
+ * (fieldmanager's lastAppliedManager). Other managers get no such pass.
+ */
+function takenOverFromClientSideApply(live: KubeObject, manager: string, shape: ReturnType<typeof shapeOf>): Set<string> {
+  const lastApplied = manager === KUBECTL ? lastAppliedOf(live) : undefined;
+  if (!lastApplied) return new Set();
+  const allowed = new Set<string>();
+  for (const key of fieldSetOf(lastApplied, shape)) {
+    const [then, now] = [valueAt(lastApplied, pathOf(key)), valueAt(live, pathOf(key))];
+    if (now.found && (isMembership(key) || jsonEqual(then.value, now.value))) allowed.add(key);
+  }
+  return allowed;
+}
+
+/**
+ * When kubectl applies server-side an object that client-side apply manages, the
+ * API server rewrites the last-applied annotation to the new configuration, so
+ * that a later client-side apply diffs against what was really applied
+ * (fieldmanager's lastAppliedUpdater).
+ */
+function keepLastApplied(live: KubeObject, config: JsonObject, manager: string): JsonObject {
+  if (manager !== KUBECTL || !lastAppliedOf(live)) return config;
+  const metadata: JsonObject = isObject(config.metadata) ? config.metadata : {};
+  const annotations: JsonObject = isObject(metadata.annotations) ? metadata.annotations : {};
+  return { ...config, metadata: { ...metadata, annotations: { ...annotations, [LAST_APPLIED]: JSON.stringify(config) } } };
+}
+
 /**
  * Apply `applied` (the whole configuration the manager wants) to `live` (or to
  * nothing: then it is created). Returns the resulting object with managedFields;
@@ -134,9 +181,11 @@ export function serverSideApply<T extends KubeObject>(live: T | undefined, appli
       if (have.found && !jsonEqual(want.value, have.value)) conflicts.push({ entry: owner.entry, key, field: pathString(pathOf(key)) });
     }
   }
-  if (conflicts.length && !options.force) {
-    const causes: StatusCause[] = conflicts.map(({ entry, field }) => ({ reason: 'FieldManagerConflict', message: `conflict with ${managerText(entry)}`, field }));
-    throw applyConflict(causes, conflictMessage(conflicts));
+  const allowed = options.force || conflicts.length === 0 ? new Set<string>() : takenOverFromClientSideApply(live, options.manager, shape);
+  const unresolved = options.force ? [] : conflicts.filter(({ key }) => !allowed.has(key));
+  if (unresolved.length) {
+    const causes: StatusCause[] = unresolved.map(({ entry, field }) => ({ reason: 'FieldManagerConflict', message: `conflict with ${managerText(entry)}`, field }));
+    throw applyConflict(causes, conflictMessage(unresolved));
   }
   for (const { entry, key } of conflicts) {
     const owner = owners.get(identity(entry))!;
@@ -144,7 +193,7 @@ export function serverSideApply<T extends KubeObject>(live: T | undefined, appli
     owner.changed = true;
   }
 
-  const merged = strategicMergePatch(live, withoutManagedFields(config), shape);
+  const merged = strategicMergePatch(live, withoutManagedFields(keepLastApplied(live, config, options.manager)), shape);
   const others = [...owners].filter(([id]) => id !== myIdentity).map(([, owner]) => owner.set);
   const dropped = [...previous].filter((key) => !ownsAtOrBelow(appliedSet, key) && !others.some((set) => ownsAtOrBelow(set, key)));
   // Shallowest first: a list item goes whole (its key fields are what finds it).

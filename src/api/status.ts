@@ -121,6 +121,11 @@ export function notFound(gr: GroupResource, name: string): ApiError {
   return new ApiError(404, 'NotFound', `${qualifiedResource(gr)} ${goQuote(name)} not found`, resourceDetails(gr, name));
 }
 
+/** A URL the API does not serve (no such group, version or resource): kubectl says "the server could not find the requested resource". */
+export function pathNotFound(): ApiError {
+  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
 export function alreadyExists(gr: GroupResource, name: string): ApiError {
   return new ApiError(409, 'AlreadyExists', `${qualifiedResource(gr)} ${goQuote(name)} already exists`, resourceDetails(gr, name));
 }

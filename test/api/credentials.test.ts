@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { credentialPaths, ensureCredentials, type Credentials } from '../../src/api/credentials.ts';
+import { bearerTokenMatches, credentialPaths, ensureCredentials, type Credentials } from '../../src/api/credentials.ts';
 import { mergeKubeconfig, removeFromKubeconfig, renderKubeconfig } from '../../src/api/kubeconfig.ts';
 import { EmuError } from '../../src/errors.ts';
 
@@ -54,6 +54,16 @@ describe('cluster credentials', () => {
     expect(restarted.caCert).not.toBe(first.caCert);
     expect(restarted.token).not.toBe(first.token);
     expect(new X509Certificate(restarted.clientCert).verify(new X509Certificate(restarted.caCert).publicKey)).toBe(true);
+  });
+
+  it('checks bearer tokens', async () => {
+    const { token } = await ensureCredentials(join(root, 'token'), { cluster: 'demo' });
+    expect(bearerTokenMatches(`Bearer ${token}`, token)).toBe(true);
+    expect(bearerTokenMatches(`bearer ${token}`, token)).toBe(true);
+    expect(bearerTokenMatches(`Bearer ${token}x`, token)).toBe(false);
+    expect(bearerTokenMatches(undefined, token)).toBe(false);
+    expect(bearerTokenMatches('Basic YWRtaW46YWRtaW4=', token)).toBe(false);
+    expect(bearerTokenMatches('Bearer ', '')).toBe(false);
   });
 
   it('lets no other local user read a key', async () => {

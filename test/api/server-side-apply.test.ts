@@ -119,4 +119,20 @@ describe('server-side apply', () => {
   it('refuses an apply without a field manager', () => {
     expect(conflictOf(() => serverSideApply<StatefulSet>(undefined, config(), { manager: '' })).code).toBe(400);
   });
+
+  it('lets kubectl take over what client-side apply set and nobody changed since, as the API server does', () => {
+    const csa = config();
+    const annotated = { ...csa, metadata: { ...csa.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(csa) } } };
+    const live = stored(recordUpdate(undefined, annotated, { manager: 'kubectl-client-side-apply', apiVersion: 'apps/v1', now: NOW }));
+    const upgraded = serverSideApply(live, config({ image: 'nginx-slim:0.24' }), { manager: 'kubectl', now: NOW });
+    expect(upgraded.spec?.template.spec?.containers[0].image).toBe('nginx-slim:0.24');
+    expect(JSON.parse(upgraded.metadata!.annotations!['kubectl.kubernetes.io/last-applied-configuration']).spec.template.spec.containers[0].image).toBe('nginx-slim:0.24');
+    // Another manager name gets no such pass.
+    expect(conflictOf(() => serverSideApply(live, config({ image: 'nginx-slim:0.24' }), { manager: 'ci', now: NOW })).code).toBe(409);
+    // Nor does kubectl for a field someone changed after the client-side apply.
+    const scaled = recordUpdate(live, { ...live, spec: { ...live.spec!, replicas: 7 } }, { manager: 'kubectl-client-side-apply', apiVersion: 'apps/v1', now: NOW });
+    expect(conflictOf(() => serverSideApply(scaled, config({ replicas: 3 }), { manager: 'kubectl', now: NOW })).message).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+    );
+  });
 });

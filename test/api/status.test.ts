@@ -12,6 +12,7 @@ import {
   invalid,
   methodNotSupported,
   notFound,
+  pathNotFound,
   strictDecoding,
   successStatus,
   tooOldResourceVersion,
@@ -77,6 +78,7 @@ describe('Status errors', () => {
     expect(methodNotSupported(PODS, 'create').message).toBe('create is not supported on resources of kind "pods"');
     expect(unsupportedMediaType(['application/json']).code).toBe(415);
     expect(badRequest('x').toStatus().details).toBeUndefined();
+    expect(pathNotFound().toStatus()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
   });
 
   it('wraps unexpected failures as InternalError with the cause', () => {
