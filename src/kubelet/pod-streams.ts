@@ -1,10 +1,9 @@
 /**
  * The pod subresources the API server hands to the kubelet: logs (plain
- * text, optionally followed), exec and attach over WebSocket with the
- * Kubernetes channel protocol (v5/v4.channel.k8s.io: one byte of channel, then
- * data; the exit status as a Status on channel 3), and port-forward over
- * WebSocket as client libraries speak it (a data and an error channel per
- * port, each opened with the port number as two little-endian bytes).
+ * text, optionally followed), exec over WebSocket with the Kubernetes channel
+ * protocols (the exit status as a Status on channel 3), and port-forward both
+ * as kubectl speaks it (SPDY/3.1 tunnelled in a WebSocket) and as client
+ * libraries do (the WebSocket channel protocol).
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -15,29 +14,23 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import type { PodSubresources } from '../api/server.ts';
+import { answerSpdyTunnels, SpdyPortForwardSession, takeSpdyTunnelOffer, WebSocketPortForwardSession } from '../api/port-forward.ts';
+import { RemoteCommandSession } from '../api/remote-command.ts';
 import { ApiError, badRequest, notFound } from '../api/status.ts';
+import { execFailure, negotiateProtocol, parsePorts, PORT_FORWARD_PROTOCOLS, REMOTE_COMMAND_PROTOCOLS, SPDY_PORT_FORWARD } from '../api/streams.ts';
 import type { ApiObject } from '../api/store.ts';
 import { EmuError } from '../errors.ts';
 import { spawnInPod } from './exec.ts';
 import type { Kubelet, PodWorker } from './kubelet.ts';
 
-const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const PORT_FORWARD_PROTOCOLS = ['v4.channel.k8s.io', 'portforward.k8s.io'];
 const FOLLOW_POLL_MS = 100;
 
-enum Channel {
-  Stdin = 0,
-  Stdout = 1,
-  Stderr = 2,
-  Error = 3,
-  Resize = 4,
-  Close = 255,
-}
-
 export class KubeletPodStreams implements PodSubresources {
-  private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...EXEC_PROTOCOLS, ...PORT_FORWARD_PROTOCOLS].find((p) => offered.has(p)) ?? false });
+  private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...REMOTE_COMMAND_PROTOCOLS, ...PORT_FORWARD_PROTOCOLS].find((p) => offered.has(p)) ?? false });
 
-  constructor(private readonly kubelet: Kubelet) {}
+  constructor(private readonly kubelet: Kubelet) {
+    answerSpdyTunnels(this.sockets);
+  }
 
   async logs(pod: ApiObject, query: URLSearchParams, out: ServerResponse): Promise<void> {
     const worker = this.worker(pod);
@@ -85,82 +78,65 @@ export class KubeletPodStreams implements PodSubresources {
   }
 
   upgrade(pod: ApiObject, subresource: 'exec' | 'attach' | 'portforward', request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(request.url ?? '/', 'https://emu');
-    const query = url.searchParams;
+    const query = new URL(request.url ?? '/', 'https://emu').searchParams;
     this.worker(pod);
+    const spdy = subresource === 'portforward' && takeSpdyTunnelOffer(request);
+    const offered = request.headers['sec-websocket-protocol'];
+    const protocol = spdy ? SPDY_PORT_FORWARD : negotiateProtocol(offered, subresource === 'portforward' ? PORT_FORWARD_PROTOCOLS : REMOTE_COMMAND_PROTOCOLS);
+    if (!protocol) throw badRequest(`none of the offered subprotocols (${String(offered ?? '')}) is supported`);
     this.sockets.handleUpgrade(request, socket, head, (ws) => {
-      if (subresource === 'portforward') return this.portForward(pod, query, ws);
-      if (subresource === 'attach') return this.finish(ws, ws.protocol, new ApiError(400, 'BadRequest', 'attach is not supported by emu; use exec'));
-      this.exec(pod, query, ws);
+      if (subresource === 'portforward') return this.portForward(pod, query, ws, protocol);
+      const session = new RemoteCommandSession(ws, protocol);
+      ws.on('message', (message: Buffer, isBinary: boolean) => session.receive(message, isBinary));
+      ws.on('close', () => session.close());
+      ws.on('error', () => session.close());
+      if (subresource === 'attach') return void session.finish(execFailure('attach is not supported by emu; use exec'));
+      this.exec(pod, query, session, ws);
     });
   }
 
-  private exec(pod: ApiObject, query: URLSearchParams, ws: WebSocket): void {
+  private exec(pod: ApiObject, query: URLSearchParams, session: RemoteCommandSession, ws: WebSocket): void {
     const command = query.getAll('command');
     const tty = query.get('tty') === 'true';
-    if (command.length === 0) return this.finish(ws, ws.protocol, badRequest('you must specify at least one command for the container'));
+    if (command.length === 0) return void session.finish(execFailure('you must specify at least one command for the container'));
     let child;
     try {
       const container = containerName(pod as Pod & ApiObject, query.get('container'));
       child = spawnInPod(this.kubelet, pod.metadata.namespace!, pod.metadata.name, command, { container, tty });
     } catch (error) {
-      return this.finish(ws, ws.protocol, error instanceof EmuError ? new ApiError(400, 'BadRequest', error.message) : (error as ApiError));
+      return void session.finish(execFailure((error as Error).message));
     }
-    const send = (channel: Channel, data: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([channel]), data]));
-    child.stdout!.on('data', (d: Buffer) => send(Channel.Stdout, d));
-    child.stderr!.on('data', (d: Buffer) => send(tty ? Channel.Stdout : Channel.Stderr, d));
+    child.stdout!.pipe(session.stdout, { end: false });
+    child.stderr!.pipe(tty ? session.stdout : session.stderr, { end: false });
     child.stdin!.on('error', () => undefined);
-    if (query.get('stdin') !== 'true') child.stdin!.end();
-    ws.on('message', (message: Buffer) => {
-      const channel = message[0];
-      if (channel === Channel.Stdin && message.length > 1) child.stdin!.write(message.subarray(1));
-      else if (channel === Channel.Close && message[1] === Channel.Stdin) child.stdin!.end();
-    });
+    if (query.get('stdin') === 'true') session.stdin.pipe(child.stdin!);
+    else child.stdin!.end();
     ws.on('close', () => child.kill('SIGKILL'));
-    ws.on('error', () => child.kill('SIGKILL'));
-    child.on('close', (code, signal) => {
-      const exitCode = code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1);
-      const status = exitCode === 0
-        ? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }
-        : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: exit status ${exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] } };
-      send(Channel.Error, Buffer.from(JSON.stringify(status)));
-      ws.close(1000);
-    });
+    child.on('close', (code, signal) => void session.finish(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
   }
 
-  private portForward(pod: ApiObject, query: URLSearchParams, ws: WebSocket): void {
-    const ports = query.getAll('ports').flatMap((p) => p.split(',')).map(Number);
+  private portForward(pod: ApiObject, query: URLSearchParams, ws: WebSocket, protocol: string): void {
     const ip = (pod as Pod).status?.podIP;
-    if (!ip || ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) {
-      ws.close(1008, 'invalid ports');
+    const connect = (port: number): Promise<Duplex> =>
+      new Promise((resolve, reject) => {
+        if (!ip) return reject(new Error('the pod has no IP address'));
+        const connection = createConnection({ host: ip, port });
+        connection.once('connect', () => resolve(connection));
+        connection.once('error', reject);
+      });
+    const description = `${pod.metadata.name}_${pod.metadata.namespace}, uid ${pod.metadata.uid}`;
+    if (protocol === SPDY_PORT_FORWARD) {
+      const session = new SpdyPortForwardSession(ws, connect, { podDescription: description });
+      ws.on('message', (message: Buffer) => session.receive(message));
+      ws.on('close', () => session.close());
       return;
     }
-    const connections = ports.map((port, i) => {
-      const data = 2 * i;
-      const error = data + 1;
-      const header = Buffer.alloc(2);
-      header.writeUInt16LE(port);
-      ws.send(Buffer.concat([Buffer.from([data]), header]));
-      ws.send(Buffer.concat([Buffer.from([error]), header]));
-      const upstream = createConnection({ host: ip, port });
-      upstream.on('data', (d: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([data]), d])));
-      upstream.on('error', (e) => {
-        if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([error]), Buffer.from(`error forwarding port ${port} to pod ${pod.metadata.name}: ${e.message}`)]));
-        ws.close();
-      });
-      upstream.on('close', () => ws.close());
-      return upstream;
-    });
-    ws.on('message', (message: Buffer) => {
-      const index = message[0] >> 1;
-      if (message[0] % 2 === 0 && connections[index] && message.length > 1) connections[index].write(message.subarray(1));
-    });
-    ws.on('close', () => connections.forEach((c) => c.destroy()));
-  }
-
-  private finish(ws: WebSocket, _protocol: string, error: ApiError): void {
-    ws.send(Buffer.concat([Buffer.from([Channel.Error]), Buffer.from(JSON.stringify(error.toStatus()))]));
-    ws.close(1000);
+    const ports = parsePorts(query.getAll('ports'));
+    if (typeof ports === 'string') return ws.close(1008, ports);
+    const session = new WebSocketPortForwardSession(ws, protocol, ports, connect, { podDescription: description });
+    ws.on('message', (message: Buffer, isBinary: boolean) => session.receive(message, isBinary));
+    ws.on('close', () => session.close());
+    session.start();
   }
 
   evict(pod: ApiObject): ApiObject {

@@ -1,13 +1,8 @@
 import { byKind } from '../../api/resources.ts';
 import { resourcePath } from '../../client/rest-api.ts';
 import { EmuError } from '../../errors.ts';
+import { encodeClose, ERROR, exitCodeOf, STDERR, STDIN, STDOUT, V5_CHANNEL } from '../../api/streams.ts';
 import { connect } from '../context.ts';
-
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const ERROR = 3;
-const CLOSE = 255;
 
 /**
  * emu exec POD [-c C] [-i] [-t] -- CMD: the pod's exec subresource over
@@ -25,11 +20,11 @@ export async function execCommand(pod: string, command: string[], options: { con
   if (!tty) query.set('stderr', 'true');
   if (options.stdin) query.set('stdin', 'true');
   if (tty) query.set('tty', 'true');
-  const ws = await api.websocket(`${resourcePath(byKind('Pod')!, options.namespace ?? 'default', pod.replace(/^(pods?|po)\//, ''), 'exec')}?${query}`, ['v5.channel.k8s.io']);
+  const ws = await api.websocket(`${resourcePath(byKind('Pod')!, options.namespace ?? 'default', pod.replace(/^(pods?|po)\//, ''), 'exec')}?${query}`, [V5_CHANNEL]);
   if (options.stdin) {
     if (tty) process.stdin.setRawMode(true);
     process.stdin.on('data', (d: Buffer) => ws.send(Buffer.concat([Buffer.from([STDIN]), d])));
-    process.stdin.on('end', () => ws.send(Buffer.from([CLOSE, STDIN])));
+    process.stdin.on('end', () => ws.send(encodeClose(STDIN)));
   }
   return await new Promise<number>((resolve) => {
     let exitCode = 0;
@@ -39,13 +34,9 @@ export async function execCommand(pod: string, command: string[], options: { con
       if (channel === STDOUT) process.stdout.write(data);
       else if (channel === STDERR) process.stderr.write(data);
       else if (channel === ERROR) {
-        const status = JSON.parse(data.toString('utf8')) as { status: string; message?: string; reason?: string; details?: { causes?: { reason: string; message: string }[] } };
-        if (status.status === 'Success') exitCode = 0;
-        else if (status.reason === 'NonZeroExitCode') exitCode = Number(status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message ?? 1);
-        else {
-          process.stderr.write(`error: ${status.message}\n`);
-          exitCode = 1;
-        }
+        exitCode = exitCodeOf(data);
+        const status = JSON.parse(data.toString('utf8')) as { status: string; message?: string; reason?: string };
+        if (status.status !== 'Success' && status.reason !== 'NonZeroExitCode') process.stderr.write(`error: ${status.message}\n`);
       }
     });
     ws.on('close', () => {
