@@ -85,7 +85,7 @@ export class Cluster {
     await cluster.network.setUp();
     for (const name of SYSTEM_NAMESPACES) cluster.store.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     cluster.store.create(NODES, cluster.nodeObject());
-    await cluster.dns.start();
+    await cluster.dns.start(cluster.network.pods.gateway);
     await installClusterHosts(paths.run, paths.dns, cluster.network.pods.gateway);
     await cluster.volumes.start();
     cluster.scheduler.start();
@@ -206,7 +206,7 @@ export class Cluster {
     this.endpoints.stop();
     this.volumes.stop();
     await this.kubelet.shutdown();
-    this.dns.stop();
+    await this.dns.stop();
     await this.proxies.stop();
   }
 }

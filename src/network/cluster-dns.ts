@@ -1,14 +1,20 @@
 /**
- * Cluster DNS from the API: Services, their EndpointSlices and the pods' own
- * hostnames become the cluster's hosts file (every pod's /etc/hosts, and the
- * node's), rewritten atomically whenever an answer would change. A burst of
- * changes is one write; writes land in order.
+ * Cluster DNS from the API: Services, their EndpointSlices and the pods
+ * become (1) the cluster's hosts file (every pod's /etc/hosts, and the node's,
+ * so ordinary clients resolve without a query), rewritten atomically whenever
+ * an answer would change, and (2) the records of a DNS server on the node's
+ * address — the nameserver in the pods' resolv.conf — for tools that ask DNS
+ * (nslookup, dig): A, SRV and PTR records as Kubernetes DNS serves them. Both
+ * come from the same objects in the same pass. A burst of changes is one
+ * render; writes land in order.
  */
 import type { Pod, Service } from 'kubernetes-types/core/v1.d.ts';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject, ApiStore, Watch } from '../api/store.ts';
 import { SERVICE_NAME_LABEL } from './endpoints-controller.ts';
+import { clusterRecords, type ClusterZone } from './dns-records.ts';
+import { DnsServer } from './dns-server.ts';
 import { renderHostsFile, writeHostsFile, type DnsService } from './hosts-file.ts';
 
 const SERVICES = byKind('Service')!;
@@ -20,6 +26,8 @@ export class ClusterDns {
   private content = '';
   private queued = false;
   private render: Promise<void> = Promise.resolve();
+  private zone: ClusterZone = clusterRecords({ services: [], endpointSlices: [] });
+  private server?: DnsServer;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -28,13 +36,16 @@ export class ClusterDns {
     private readonly onWriteError: (error: unknown) => void,
   ) {}
 
-  async start(): Promise<void> {
+  /** Write the first hosts file and, given an address, serve DNS on port 53 there. */
+  async start(serveOn?: string): Promise<void> {
     await writeHostsFile(this.dnsDir, renderHostsFile([]));
+    if (serveOn) this.server = await DnsServer.start({ host: serveOn, port: 53, zone: () => this.zone });
     for (const type of [SERVICES, SLICES, PODS]) this.watches.push(this.store.watch(type, {}, () => this.queue()));
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     for (const watch of this.watches) watch.stop();
+    await this.server?.close();
   }
 
   /** A render is queued and has not run yet. */
@@ -65,6 +76,11 @@ export class ClusterDns {
     this.render = new Promise((resolve) =>
       setImmediate(() => {
         this.queued = false;
+        this.zone = clusterRecords({
+          services: this.store.list<Service & ApiObject>(SERVICES, { unsorted: true }).items,
+          endpointSlices: this.store.list<EndpointSlice & ApiObject>(SLICES, { unsorted: true }).items,
+          pods: this.store.list<Pod & ApiObject>(PODS, { unsorted: true }).items,
+        });
         const content = renderHostsFile(this.services(), this.podHostnames());
         if (content !== this.content) {
           this.content = content;

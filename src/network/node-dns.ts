@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { DNS_MOUNT_POINT } from '../runtime/mount-plan.ts';
+import { renderResolvConf } from './dns-records.ts';
 
 /**
  * Make the node's (and so every pod's) /etc/hosts the cluster's hosts file.
  * A bind mount of the file itself would pin one inode and miss every rename, so
  * /etc gets an overlay (in the node's private mount namespace only) in which
  * `hosts` is a symlink into a bind-mounted directory, where rename works.
- * `resolv.conf` points at the node, so unknown names fail fast.
+ * `resolv.conf` names the cluster's DNS server on the node's address.
  */
 export async function installClusterHosts(runDir: string, dnsDir: string, nodeIp: string): Promise<void> {
   const layer = join(runDir, 'etc-overlay');
@@ -17,10 +18,10 @@ export async function installClusterHosts(runDir: string, dnsDir: string, nodeIp
   await mkdir(join(layer, 'upper', DNS_MOUNT_POINT.slice('/etc/'.length)), { recursive: true });
   await mkdir(join(layer, 'work'), { recursive: true });
   await symlink(`${DNS_MOUNT_POINT}/hosts`, join(layer, 'upper', 'hosts'));
-  // Names missing from the hosts file must fail at once, not after the host's
-  // nameserver (unreachable from the node) times out: the node's own address has
-  // no DNS server, so a query there is refused immediately.
-  await writeFile(join(layer, 'upper', 'resolv.conf'), `# emu: cluster names come from /etc/hosts\nnameserver ${nodeIp}\noptions timeout:1 attempts:1\n`);
+  // The cluster's DNS server on the node's address, with the search path the
+  // kubelet writes for the default namespace. It answers every query at once
+  // (names outside the cluster are refused, no upstream is reachable).
+  await writeFile(join(layer, 'upper', 'resolv.conf'), renderResolvConf(nodeIp, 'default').replace('options ndots:5', 'options ndots:5 timeout:1 attempts:2'));
   try {
     await execa('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=/etc,upperdir=${layer}/upper,workdir=${layer}/work`, '/etc']);
     await execa('mount', ['--bind', dnsDir, DNS_MOUNT_POINT]);
