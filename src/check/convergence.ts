@@ -1,4 +1,4 @@
-import { listSome, type CheckResult, type Verdict } from './result.ts';
+import { count, listSome, type CheckResult, type Verdict } from './result.ts';
 
 /**
  * The `convergence` checker: after faults heal, every copy holds exactly the
@@ -84,12 +84,12 @@ export function checkConvergence(groups: readonly ConvergenceGroup[]): CheckResu
       const extra = surplus(mine, reference);
       if (!missing.length && !extra.length) continue;
       details.differences.push({ group: group.name, copy: copy.name, missing, extra });
-      const parts = [missing.length ? `lacks ${missing.length} row(s) of ${group.reference.name}: ${listSome(missing, 5)}` : '', extra.length ? `has ${extra.length} row(s) ${group.reference.name} lacks: ${listSome(extra, 5)}` : ''];
+      const parts = [missing.length ? `lacks ${count(missing.length, 'row')} of ${group.reference.name}: ${listSome(missing, 5)}` : '', extra.length ? `has ${count(extra.length, 'row')} ${group.reference.name} lacks: ${listSome(extra, 5)}` : ''];
       problems.unshift(`${group.name}: ${copy.name} ${parts.filter(Boolean).join('; and ')}`);
     }
   }
   const verdict: Verdict = details.differences.length ? 'invalid' : details.unreadable.length || details.copies === 0 ? 'unknown' : 'valid';
   if (details.copies === 0 && !details.unreadable.length) problems.push('no copy to compare');
-  const summary = `${details.copies} cop${details.copies === 1 ? 'y' : 'ies'} in ${groups.length} group(s) compared with their reference: ${details.differences.length} differ${details.unreadable.length ? `, ${details.unreadable.length} unreadable` : ''}`;
+  const summary = `${count(details.copies, 'copy', 'copies')} in ${count(groups.length, 'group')} compared with their reference: ${details.differences.length} differ${details.unreadable.length ? `, ${details.unreadable.length} unreadable` : ''}`;
   return { checker: 'convergence', verdict, summary, problems, witness: [], details };
 }

@@ -1,5 +1,5 @@
 import { EmuError } from '../errors.ts';
-import { listSome, type CheckResult } from './result.ts';
+import { count, listSome, type CheckResult } from './result.ts';
 
 /**
  * The `identity` checker: at most one live incarnation per pod identity, at every
@@ -61,7 +61,7 @@ export function checkIdentity(incarnations: readonly Incarnation[]): CheckResult
     }
   }
   const details: IdentityDetails = { identities: byIdentity.size, incarnations: incarnations.length, overlaps };
-  const summary = `${incarnations.length} incarnation(s) of ${byIdentity.size} identit${byIdentity.size === 1 ? 'y' : 'ies'}: ${overlaps.length} overlap(s)`;
+  const summary = `${count(incarnations.length, 'incarnation')} of ${count(byIdentity.size, 'identity', 'identities')}: ${count(overlaps.length, 'overlap')}`;
   if (incarnations.length === 0) return { checker: 'identity', verdict: 'unknown', summary, problems: ['no incarnations recorded: nothing to check'], witness: [], details };
   const span = (i: Incarnation) => `uid ${i.uid} [${i.start}, ${i.end ?? 'still running'})`;
   const problems = overlaps.map((o) => `${o.identity}: ${span(o.first)} and ${span(o.second)} were alive at the same time`);

@@ -1,6 +1,6 @@
 import { byKey, describeKey, pairCalls, type Call, type Key, type Operation } from '../history/operation.ts';
 import { CAS, minimalFailingCalls, READ, searchLinearization, WRITE, type RegisterCall } from './linearizability.ts';
-import { combineVerdicts, listSome, type CheckResult, type Verdict } from './result.ts';
+import { combineVerdicts, count, listSome, type CheckResult, type Verdict } from './result.ts';
 
 /**
  * The `register` checker: linearizability of read / write / cas on each key
@@ -96,12 +96,12 @@ export function registerResult(keys: readonly RegisterKeyResult[]): CheckResult<
   if (invalid.length) {
     problems.push(`not linearizable: ${single ? 'the register' : `${invalid.length} of ${keys.length} keys: ${listSome(invalid.map(name))}`}`);
     const first = invalid[0];
-    problems.push(`${name(first)}: no order of these ${first.witness.filter((o) => o.type === 'invoke').length} operations, each taking effect between its invoke and its completion, is allowed by a register starting at ${JSON.stringify(INITIAL)}`);
+    problems.push(`${name(first)}: no order of ${count(first.witness.filter((o) => o.type === 'invoke').length, 'operation')} below, each taking effect between its invoke and its completion, is allowed by a register starting at ${JSON.stringify(INITIAL)}`);
   }
-  if (unknown.length) problems.push(`time limit reached before ${single ? 'the register' : `${unknown.length} key(s)`} could be decided${single ? '' : `: ${listSome(unknown.map(name))}`}`);
+  if (unknown.length) problems.push(`time limit reached before ${single ? 'the register' : count(unknown.length, 'key')} could be decided${single ? '' : `: ${listSome(unknown.map(name))}`}`);
   const verdict = keys.length === 0 || details.calls === 0 ? 'unknown' : combineVerdicts(keys.map((k) => k.verdict));
   if (details.calls === 0) problems.push('no read, write or cas to check');
-  const summary = `${details.calls} operation(s) on ${single ? 'one register' : `${keys.length} key(s)`}: ${verdict === 'valid' ? 'linearizable' : `${invalid.length} not linearizable, ${unknown.length} undecided`}`;
+  const summary = `${count(details.calls, 'operation')} on ${single ? 'one register' : count(keys.length, 'key')}: ${verdict === 'valid' ? 'linearizable' : `${invalid.length} not linearizable, ${unknown.length} undecided`}`;
   return { checker: 'register', verdict, summary, problems, witness: invalid[0]?.witness ?? [], details };
 }
 

@@ -33,3 +33,8 @@ export function listSome(items: readonly unknown[], most = 10): string {
   const shown = items.slice(0, most).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   return items.length > most ? `${shown.join(', ')} and ${items.length - most} more` : shown.join(', ');
 }
+
+/** `1 key`, `2 keys`, `1 copy`, `3 copies`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

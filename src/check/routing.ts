@@ -1,5 +1,5 @@
 import { pairCalls, type Operation } from '../history/operation.ts';
-import { listSome, type CheckResult } from './result.ts';
+import { count, listSome, type CheckResult } from './result.ts';
 
 /**
  * The `routing` checker: every write the application sent to its write host was
@@ -59,7 +59,7 @@ export function checkRouting(ops: readonly Operation[], options: RoutingOptions)
   if (details.checked === 0) {
     return { checker: 'routing', verdict: 'unknown', summary: 'no write with a known host and server_id', problems: ['no write completion carried {host, server_id}: nothing to check'], witness: [], details };
   }
-  const summary = `${details.checked} write(s) with a known executing server: ${details.misrouted} not executed by the primary (server_id ${primary})`;
+  const summary = `${count(details.checked, 'write')} with a known executing server: ${details.misrouted} not executed by the primary (server_id ${primary})`;
   if (details.misrouted === 0) return { checker: 'routing', verdict: 'valid', summary, problems: [], witness: [], details };
   const servers = Object.entries(details.byServer).map(([id, n]) => `server_id ${id} (${n})`);
   const problems = [`${details.misrouted} of ${details.checked} writes sent to ${listSome([...hosts])} were executed elsewhere than the primary (server_id ${primary}): ${listSome(servers)}`];

@@ -1,5 +1,5 @@
 import { byKey, describeKey, type Key, type Operation } from '../history/operation.ts';
-import { listSome, type CheckResult, type Verdict } from './result.ts';
+import { count, listSome, type CheckResult, type Verdict } from './result.ts';
 
 /**
  * Jepsen's set-full checker. Clients `add` elements (numbers or strings) and
@@ -215,14 +215,14 @@ export function setFullResult(keys: readonly SetFullKeyResult[]): CheckResult<Se
   };
   const problems: string[] = [];
   const inKeys = (list: KeyedElement[]) => listSome(list.map((x) => (x.key === undefined ? x.element : `${x.element} (${describeKey(x.key, 'the set')})`)));
-  if (details.lost.length) problems.push(`lost: ${details.lost.length} acknowledged add${details.lost.length === 1 ? '' : 's'} missing from every read after a read that began once ${details.lost.length === 1 ? 'it was' : 'they were'} known: ${inKeys(details.lost)}`);
-  if (details.unexpected.length) problems.push(`unexpected: ${details.unexpected.length} element(s) read that no add put there (never added, or the add failed): ${inKeys(details.unexpected)}`);
-  if (details.duplicated.length) problems.push(`duplicated: ${details.duplicated.length} element(s) read more than once in one read: ${inKeys(details.duplicated)}`);
-  if (details.lostUnacknowledged.length) problems.push(`lost-unacknowledged (not counted as lost): ${details.lostUnacknowledged.length} add(s) that ended in info were read and later missed: ${inKeys(details.lostUnacknowledged)}`);
+  if (details.lost.length) problems.push(`lost: ${count(details.lost.length, 'acknowledged add')} missed by a read that began after the add was known, and never read again: ${inKeys(details.lost)}`);
+  if (details.unexpected.length) problems.push(`unexpected: ${count(details.unexpected.length, 'element')} read that no add put there (never added, or the add failed): ${inKeys(details.unexpected)}`);
+  if (details.duplicated.length) problems.push(`duplicated: ${count(details.duplicated.length, 'element')} read more than once in one read: ${inKeys(details.duplicated)}`);
+  if (details.lostUnacknowledged.length) problems.push(`lost-unacknowledged (not counted as lost): ${count(details.lostUnacknowledged.length, 'add')} that ended in info were read and later missed: ${inKeys(details.lostUnacknowledged)}`);
   const bad = details.lost.length + details.unexpected.length + details.duplicated.length > 0;
   const verdict: Verdict = bad ? 'invalid' : details.stable === 0 ? 'unknown' : 'valid';
   if (verdict === 'unknown') problems.push(details.attempted === 0 ? 'nothing was added' : 'no read began after any element was known: nothing to judge');
-  const counts = `${details.attempted} element(s): ${details.stable} stable, ${details.lost.length} lost, ${details.neverRead} never read` + (details.stale ? `, ${details.stale} read stale at least once` : '') + (keys.length > 1 ? ` over ${keys.length} keys` : '');
+  const counts = `${count(details.attempted, 'element')}: ${details.stable} stable, ${details.lost.length} lost, ${details.neverRead} never read` + (details.stale ? `, ${details.stale} read stale at least once` : '') + (keys.length > 1 ? ` over ${keys.length} keys` : '');
   const firstBad = keys.find((k) => k.lost.length) ?? keys.find((k) => k.unexpected.length || k.duplicated.length);
   return { checker: 'set-full', verdict, summary: counts, problems, witness: firstBad?.witness ?? [], details };
 }

@@ -19,8 +19,8 @@ describe('convergence', () => {
       { group: 'app.orders', copy: 'mysql-1', missing: rows(2, 3), extra: [] },
       { group: 'app.orders', copy: 'mysql-2', missing: [], extra: rows(4) },
     ]);
-    expect(r.problems.join('\n')).toMatch(/app\.orders: mysql-1 lacks 2 row\(s\) of mysql-0: \{"id":2,"v":"row 2"\}, \{"id":3,"v":"row 3"\}/);
-    expect(r.problems.join('\n')).toMatch(/app\.orders: mysql-2 has 1 row\(s\) mysql-0 lacks: \{"id":4/);
+    expect(r.problems.join('\n')).toMatch(/app\.orders: mysql-1 lacks 2 rows of mysql-0: \{"id":2,"v":"row 2"\}, \{"id":3,"v":"row 3"\}/);
+    expect(r.problems.join('\n')).toMatch(/app\.orders: mysql-2 has 1 row mysql-0 lacks: \{"id":4/);
   });
 
   it('counts duplicates: a row held twice is not the same as once', () => {

@@ -9,7 +9,7 @@ describe('formatCheckResult', () => {
     const h = new HistoryBuilder().call(0, 'write', 1, 'ok', undefined, 'k').call(1, 'read', null, 'ok', 2, 'k');
     const text = formatCheckResult(checkRegister(h.ops, 60_000));
     const lines = text.split('\n');
-    expect(lines[0]).toBe('✗ register: invalid — 2 operation(s) on 1 key(s): 1 not linearizable, 0 undecided');
+    expect(lines[0]).toBe('✗ register: invalid — 2 operations on 1 key: 1 not linearizable, 0 undecided');
     expect(lines).toContain('    the operations that show it:');
     const call = lines.at(-1)!;
     expect(call).toMatch(/^ {6}p1 +read \[key "k"\] +→ ok 2 +#2 → #3 {2}\(0\.002 ms → 0\.003 ms\)$/);
