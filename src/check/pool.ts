@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { runTask, type TaskKind, type TaskOf, type TaskResults } from './tasks.ts';
+import { toWire } from './wire.ts';
 
 /** Where checker tasks run: a pool of worker threads, or this thread. */
 export interface TaskRunner {
@@ -28,8 +29,10 @@ export class WorkerPool implements TaskRunner {
     });
   }
 
+  /** Key groups travel packed in transferred typed arrays (see wire.ts). */
   run<K extends TaskKind>(task: TaskOf<K>): Promise<TaskResults[K]> {
-    return this.piscina.run(task) as Promise<TaskResults[K]>;
+    const { task: wire, transfer } = toWire(task);
+    return this.piscina.run(wire, { transferList: transfer }) as Promise<TaskResults[K]>;
   }
 
   close(): Promise<void> {

@@ -39,7 +39,7 @@ export class CheckRunner {
   }
 
   convergence(groups: ConvergenceGroup[]): Promise<CheckResult<ConvergenceDetails>> {
-    return this.run({ kind: 'convergence', groups });
+    return this.run({ kind: 'convergence', copies: groups });
   }
 
   async identity(incarnations: Incarnation[]): Promise<CheckResult<IdentityDetails>> {

@@ -20,7 +20,7 @@ export type CheckTask =
   | { kind: 'set-full'; groups: KeyGroup[] }
   | { kind: 'register'; groups: KeyGroup[]; deadline: number }
   | { kind: 'routing'; ops: Operation[]; options: RoutingOptions }
-  | { kind: 'convergence'; groups: ConvergenceGroup[] }
+  | { kind: 'convergence'; copies: ConvergenceGroup[] }
   | { kind: 'identity'; incarnations: Incarnation[] };
 
 export interface TaskResults {
@@ -44,7 +44,7 @@ export function runTask(task: CheckTask): TaskResults[TaskKind] {
     case 'routing':
       return checkRouting(task.ops, task.options);
     case 'convergence':
-      return checkConvergence(task.groups);
+      return checkConvergence(task.copies);
     case 'identity':
       return checkIdentity(task.incarnations);
   }

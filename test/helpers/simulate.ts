@@ -13,6 +13,10 @@ export interface SimulationOptions {
   threads: number;
   operations: number;
   keys?: number;
+  /** `random` (default): each operation on a random key; `sequential`: every thread works on one key, then all move to the next (Jepsen's independent generator). */
+  keyOrder?: 'random' | 'sequential';
+  /** Out of 100: the chance that a thread's pending operation moves on when the thread is picked (default 88); lower means longer, more overlapping operations. */
+  pace?: number;
   /** Out of 100: how many operations end in info. */
   crashes?: number;
   /** Register: every write and cas writes a value never written before (default: small values 0–4, as Jepsen does). */
@@ -37,6 +41,7 @@ function simulate(seed: number, options: SimulationOptions, choose: Choose, appl
   const pending = new Map<number, Pending>();
   const processOf = Array.from({ length: options.threads }, (_, i) => i);
   let nextProcess = options.threads;
+  let invoked = 0;
   const emit = (type: Operation['type'], thread: number, p: Pending, value: unknown) =>
     ops.push({ type, f: p.f, ...(p.key === undefined ? {} : { key: p.key }), value, process: processOf[thread], time: ops.length * 1000, index: ops.length });
   while (ops.length < options.operations || pending.size > 0) {
@@ -45,9 +50,12 @@ function simulate(seed: number, options: SimulationOptions, choose: Choose, appl
     if (!p) {
       if (ops.length >= options.operations) continue;
       const next: Pending = { ...choose(rand), applied: false };
-      if (options.keys) next.key = rand(options.keys);
+      if (options.keys) next.key = options.keyOrder === 'sequential' ? Math.min(options.keys - 1, Math.floor((2 * invoked * options.keys) / options.operations)) : rand(options.keys);
+      invoked++;
       pending.set(thread, next);
       emit('invoke', thread, next, next.f === 'read' ? null : next.value);
+    } else if (rand(100) >= (options.pace ?? 88)) {
+      continue; // this thread's operation is still in flight
     } else if (!p.applied && rand(8) !== 0) {
       apply(p);
       p.applied = true;
