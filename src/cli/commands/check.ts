@@ -28,16 +28,18 @@ export async function checkCommand(file: string, options: { model: string; timeL
   const seconds = Number(options.timeLimit);
   if (!(Number.isFinite(seconds) && seconds > 0)) throw new EmuError('USAGE', `--time-limit: must be a positive number of seconds, got "${options.timeLimit}"`);
   const progress = terminalProgress();
-  progress.update(`reading ${file}`);
-  const ops = await readHistory(file, model.rule).finally(() => progress.done());
+  // Threads start now and boot while this thread reads the history.
   const pool = new WorkerPool();
   try {
+    progress.update(`reading ${file}`);
+    const ops = await readHistory(file, model.rule);
     const runner = new CheckRunner(pool, (done, total) => progress.update(`checking ${options.model}: ${done} of ${total} operations`));
     const result = await model.check(runner, ops, seconds * 1000);
     progress.done();
     console.log(options.json ? JSON.stringify(result, null, 2) : formatCheckResult(result));
     return EXIT_CODE[result.verdict];
   } finally {
+    progress.done();
     await pool.close();
   }
 }
