@@ -37,8 +37,16 @@ export function registerRule(op: Operation): string | undefined {
 /** The register's initial value. */
 const INITIAL = null;
 
-/** Check one key's operations within the deadline (ms since the epoch; shared by every worker). */
-export function checkRegisterKey(key: Key | undefined, ops: readonly Operation[], deadline: number): RegisterKeyResult {
+/** The least time given to finding a witness once a key is known to be invalid. */
+const WITNESS_MS = 1000;
+
+/**
+ * Check one key's operations within the deadline (ms since the epoch; shared by
+ * every worker). With `witness`, an invalid key also gets its minimal witness
+ * (searched for at least WITNESS_MS even past the deadline); without, only its
+ * verdict: a check names every invalid key but shows one witness.
+ */
+export function checkRegisterKey(key: Key | undefined, ops: readonly Operation[], deadline: number, witness = true): RegisterKeyResult {
   const values = new Map<string, number>();
   const intern = (v: unknown) => {
     const text = JSON.stringify(v ?? null);
@@ -70,7 +78,8 @@ export function checkRegisterKey(key: Key | undefined, ops: readonly Operation[]
   if (outcome === 'undecided') result.verdict = 'unknown';
   if (outcome !== 'not-linearizable') return result;
   result.verdict = 'invalid';
-  const { ids, upTo } = minimalFailingCalls(calls, initial, deadline);
+  if (!witness) return result;
+  const { ids, upTo } = minimalFailingCalls(calls, initial, Math.max(deadline, Date.now() + WITNESS_MS));
   result.witness = ids
     .flatMap((i) => {
       const { invoke, completion } = sources[i];
@@ -105,8 +114,15 @@ export function registerResult(keys: readonly RegisterKeyResult[]): CheckResult<
   return { checker: 'register', verdict, summary, problems, witness: invalid[0]?.witness ?? [], details };
 }
 
-/** The whole check on one thread, within `timeLimitMs` (the pool splits by key; see runner.ts). */
+/** The whole check on one thread, within `timeLimitMs`, the first invalid key with its witness (the pool splits by key; see runner.ts). */
 export function checkRegister(ops: readonly Operation[], timeLimitMs: number): CheckResult<RegisterDetails> {
   const deadline = Date.now() + timeLimitMs;
-  return registerResult([...byKey(ops)].map(([key, keyOps]) => checkRegisterKey(key, keyOps, deadline)));
+  let witnessed = false;
+  return registerResult(
+    [...byKey(ops)].map(([key, keyOps]) => {
+      const result = checkRegisterKey(key, keyOps, deadline, !witnessed);
+      witnessed ||= result.verdict === 'invalid';
+      return result;
+    }),
+  );
 }

@@ -18,7 +18,7 @@ export interface KeyGroup {
 
 export type CheckTask =
   | { kind: 'set-full'; groups: KeyGroup[] }
-  | { kind: 'register'; groups: KeyGroup[]; deadline: number }
+  | { kind: 'register'; groups: KeyGroup[]; deadline: number; witness: boolean }
   | { kind: 'routing'; ops: Operation[]; options: RoutingOptions }
   | { kind: 'convergence'; copies: ConvergenceGroup[] }
   | { kind: 'identity'; incarnations: Incarnation[] };
@@ -40,7 +40,7 @@ export function runTask(task: CheckTask): TaskResults[TaskKind] {
     case 'set-full':
       return task.groups.map((g) => checkSetFullKey(g.key, g.ops));
     case 'register':
-      return task.groups.map((g) => checkRegisterKey(g.key, g.ops, task.deadline));
+      return task.groups.map((g) => checkRegisterKey(g.key, g.ops, task.deadline, task.witness));
     case 'routing':
       return checkRouting(task.ops, task.options);
     case 'convergence':

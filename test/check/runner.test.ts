@@ -25,6 +25,9 @@ describe('CheckRunner on a worker pool', () => {
     expect(pooled.verdict).toBe('invalid');
     expect([...pooled.details.invalidKeys].sort((a, b) => Number(a) - Number(b))).toEqual([17, 150]);
     expect(pooled.details.keys).toBe(200);
+    // both keys named, the first one's witness shown
+    expect(pooled.witness.length).toBeGreaterThan(0);
+    expect(pooled.witness.every((o) => o.key === pooled.details.invalidKeys[0])).toBe(true);
     expect(progress.at(-1)).toBe(1);
     expect(progress.length).toBeGreaterThan(1);
   });

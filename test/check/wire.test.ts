@@ -20,10 +20,10 @@ describe('wire format for worker threads', () => {
   it('round-trips simulated histories, and only key-group tasks are packed', () => {
     const groups = [...byKey([...simulateSet(1, { threads: 3, operations: 300, crashes: 5, keys: 2 }), ...simulateRegister(2, { threads: 3, operations: 300, crashes: 5 })])].map(([key, ops]) => (key === undefined ? { ops } : { key, ops }));
     expect(groups).toHaveLength(3);
-    const { task, transfer } = toWire({ kind: 'register', groups, deadline: 5 });
+    const { task, transfer } = toWire({ kind: 'register', groups, deadline: 5, witness: true });
     expect('groups' in task).toBe(false);
     expect(transfer.length).toBeGreaterThan(5);
-    expect(fromWire(task)).toEqual({ kind: 'register', groups, deadline: 5 });
+    expect(fromWire(task)).toEqual({ kind: 'register', groups, deadline: 5, witness: true });
     const identity = { kind: 'identity' as const, incarnations: [] };
     expect(toWire(identity)).toEqual({ task: identity, transfer: [] });
   });
