@@ -66,9 +66,11 @@ export function checkRegisterKey(key: Key | undefined, ops: readonly Operation[]
       calls.push({ kind: READ, a: intern(call.completion!.value), b: 0, start, end });
     } else if (call.f === 'write') {
       calls.push({ kind: WRITE, a: intern(call.invoke.value), b: 0, start, end });
-    } else {
+    } else if (call.f === 'cas' && registerRule(call.invoke) === undefined) {
       const [old, now] = call.invoke.value as unknown[];
       calls.push({ kind: CAS, a: intern(old), b: intern(now), start, end });
+    } else {
+      continue; // not a register operation (a history read from a file was refused earlier)
     }
     sources.push(call);
   }

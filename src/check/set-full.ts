@@ -127,14 +127,14 @@ export function checkSetFullKey(key: Key | undefined, ops: readonly Operation[])
       }
       continue;
     }
-    // read
+    if (op.f !== 'read') continue; // not a set-full operation (a history read from a file was refused earlier)
     if (op.type === 'invoke') {
       openReads.set(op.process, { invoke: op, knownCount: known.length });
       continue;
     }
     const open = openReads.get(op.process);
     openReads.delete(op.process);
-    if (!open || op.type !== 'ok') continue;
+    if (!open || op.type !== 'ok' || !Array.isArray(op.value)) continue;
     const read: ReadRef = { invoke: open.invoke, completion: op };
     const seen = new Set<Element>();
     let knownBefore = 0;

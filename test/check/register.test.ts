@@ -137,3 +137,12 @@ describe('register (linearizability)', () => {
     }
   });
 });
+
+describe('register on a mixed history', () => {
+  it('leaves out operations that are not read, write or cas', () => {
+    const h = new HistoryBuilder().call(0, 'add', 5).call(0, 'write', 1).call(1, 'cas', 'not a pair').call(1, 'read', null, 'ok', 1);
+    const r = checkRegister(h.ops, 60_000);
+    expect(r.verdict).toBe('valid');
+    expect(r.details.calls).toBe(2);
+  });
+});

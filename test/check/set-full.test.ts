@@ -117,3 +117,12 @@ describe('set-full', () => {
     }
   });
 });
+
+describe('set-full on a mixed history', () => {
+  it('leaves out operations that are not add or read, and reads without a set', () => {
+    const h = new HistoryBuilder().call(0, 'write', 5).call(0, 'add', 1).call(1, 'read', null, 'ok', 'oops').call(1, 'read', null, 'ok', [1]);
+    const r = checkSetFull(h.ops);
+    expect(r.verdict).toBe('valid');
+    expect(r.details).toMatchObject({ attempted: 1, stable: 1 });
+  });
+});
