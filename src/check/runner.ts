@@ -6,7 +6,7 @@ import { registerResult, type RegisterDetails } from './register.ts';
 import type { CheckResult } from './result.ts';
 import type { RoutingDetails, RoutingOptions } from './routing.ts';
 import { setFullResult, type SetFullDetails } from './set-full.ts';
-import type { KeyGroup, TaskKind, TaskOf, TaskResults } from './tasks.ts';
+import { keyGroup, type KeyGroup } from './tasks.ts';
 
 /** Called as batches finish: operations checked so far, of how many. */
 export type CheckProgress = (done: number, total: number) => void;
@@ -23,7 +23,7 @@ export class CheckRunner {
   ) {}
 
   async setFull(ops: readonly Operation[]): Promise<CheckResult<SetFullDetails>> {
-    const keys = await this.byKeys(ops, (groups) => this.run({ kind: 'set-full', groups }));
+    const keys = await this.byKeys(ops, (groups) => this.runner.run({ kind: 'set-full', groups }));
     return setFullResult(keys);
   }
 
@@ -34,35 +34,32 @@ export class CheckRunner {
    */
   async register(ops: readonly Operation[], timeLimitMs: number): Promise<CheckResult<RegisterDetails>> {
     const deadline = Date.now() + timeLimitMs;
-    const keys = await this.byKeys(ops, (groups) => this.run({ kind: 'register', groups, deadline, witness: false }));
+    const keys = await this.byKeys(ops, (groups) => this.runner.run({ kind: 'register', groups, deadline, witness: false }));
     const first = keys.findIndex((k) => k.verdict === 'invalid');
     if (first >= 0) {
-      const keyOps = clientOperations(ops).filter((o) => o.key === keys[first].key);
-      [keys[first]] = await this.run({ kind: 'register', groups: [keys[first].key === undefined ? { ops: keyOps } : { key: keys[first].key, ops: keyOps }], deadline, witness: true });
+      const { key } = keys[first];
+      const group = keyGroup(key, clientOperations(ops).filter((o) => o.key === key));
+      [keys[first]] = await this.runner.run({ kind: 'register', groups: [group], deadline, witness: true });
     }
     return registerResult(keys);
   }
 
   routing(ops: readonly Operation[], options: RoutingOptions): Promise<CheckResult<RoutingDetails>> {
-    return this.run({ kind: 'routing', ops: clientOperations(ops), options });
+    return this.runner.run({ kind: 'routing', ops: clientOperations(ops), options });
   }
 
   convergence(groups: ConvergenceGroup[]): Promise<CheckResult<ConvergenceDetails>> {
-    return this.run({ kind: 'convergence', copies: groups });
+    return this.runner.run({ kind: 'convergence', copies: groups });
   }
 
   async identity(incarnations: Incarnation[]): Promise<CheckResult<IdentityDetails>> {
     // Here, not in the worker: errors lose their type crossing threads.
     validateIncarnations(incarnations);
-    return this.run({ kind: 'identity', incarnations });
-  }
-
-  private run<K extends TaskKind>(task: TaskOf<K>): Promise<TaskResults[K]> {
-    return this.runner.run(task);
+    return this.runner.run({ kind: 'identity', incarnations });
   }
 
   private async byKeys<R extends { key?: unknown }>(ops: readonly Operation[], check: (groups: KeyGroup[]) => Promise<R[]>): Promise<R[]> {
-    const groups = [...byKey(clientOperations(ops))].map(([key, keyOps]) => (key === undefined ? { ops: keyOps } : { key, ops: keyOps }));
+    const groups = [...byKey(clientOperations(ops))].map(([key, keyOps]) => keyGroup(key, keyOps));
     const total = groups.reduce((n, g) => n + g.ops.length, 0);
     let done = 0;
     const results = await Promise.all(

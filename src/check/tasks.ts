@@ -16,6 +16,10 @@ export interface KeyGroup {
   ops: Operation[];
 }
 
+export function keyGroup(key: Key | undefined, ops: Operation[]): KeyGroup {
+  return key === undefined ? { ops } : { key, ops };
+}
+
 export type CheckTask =
   | { kind: 'set-full'; groups: KeyGroup[] }
   | { kind: 'register'; groups: KeyGroup[]; deadline: number; witness: boolean }

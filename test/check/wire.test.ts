@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byKey } from '../../src/history/operation.ts';
+import { keyGroup } from '../../src/check/tasks.ts';
 import { fromWire, packGroups, toWire, unpackGroups } from '../../src/check/wire.ts';
 import { HistoryBuilder } from '../helpers/history.ts';
 import { simulateRegister, simulateSet } from '../helpers/simulate.ts';
@@ -18,7 +19,7 @@ describe('wire format for worker threads', () => {
   });
 
   it('round-trips simulated histories, and only key-group tasks are packed', () => {
-    const groups = [...byKey([...simulateSet(1, { threads: 3, operations: 300, crashes: 5, keys: 2 }), ...simulateRegister(2, { threads: 3, operations: 300, crashes: 5 })])].map(([key, ops]) => (key === undefined ? { ops } : { key, ops }));
+    const groups = [...byKey([...simulateSet(1, { threads: 3, operations: 300, crashes: 5, keys: 2 }), ...simulateRegister(2, { threads: 3, operations: 300, crashes: 5 })])].map(([key, ops]) => keyGroup(key, ops));
     expect(groups).toHaveLength(3);
     const { task, transfer } = toWire({ kind: 'register', groups, deadline: 5, witness: true });
     expect('groups' in task).toBe(false);
