@@ -214,9 +214,9 @@ function prefix(calls: readonly RegisterCall[], upTo: number): number[] {
  *    calls), reads are dropped and writes / cas become loose (any number of times,
  *    or never, after their invoke) while the rest still fails.
  * The witness is the calls left required; they fail on their own too (loose calls
- * only ever add possibilities). Stops at
- * the deadline with what it has (still failing). Returns call indexes and the
- * prefix's end (calls completing after it are shown as open).
+ * only ever add possibilities). Stops at the deadline with what it has (still
+ * failing). Returns call indexes and the prefix's end (calls completing after it
+ * are shown as open).
  */
 export function minimalFailingCalls(calls: readonly RegisterCall[], initial: number, deadline: number): { ids: number[]; upTo: number } {
   const fails = (required: readonly number[], loose: readonly number[], upTo: number) =>
