@@ -45,6 +45,12 @@ describe('emu check', () => {
     expect(r.stdout).toContain('time limit reached');
   });
 
+  it('exits 2 for a history with nothing to judge', async () => {
+    const r = await emu(['check', '--model', 'set-full', file('empty.jsonl', '')], env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/^\? set-full: unknown — 0 elements/);
+  });
+
   it('checks set-full: exit 0, then exit 1 naming the lost element; --json for machines', async () => {
     const ok = await emu(['check', '--model', 'set-full', file('set.jsonl', set)], env);
     expect(ok.exitCode).toBe(0);
