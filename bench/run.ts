@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '../src/engine/cluster.ts';
 import { clusterPaths } from '../src/engine/cluster-paths.ts';
@@ -12,6 +12,7 @@ import { ScenarioContext } from '../src/scenario/context.ts';
 import { silentProgress } from '../src/util/progress.ts';
 import { nodeCommand } from '../src/node/enter-node.ts';
 import { benchBareMariadb } from './baseline-mariadb.ts';
+import { benchCheckers } from './checkers.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
 import { benchMysql, benchMysqlScenario } from './mysql.ts';
 import { benchPodStart } from './pod-start.ts';
@@ -28,13 +29,36 @@ interface Row {
 const ms = (n: number) => `${Math.round(n)} ms`;
 const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
+const SECTIONS = process.env.BENCH_ONLY ?? 'core,mysql,es,check';
+const only = SECTIONS.split(',');
+/** Sections that need a cluster (and so a node of their own); `check` needs neither. */
+const needsCluster = only.some((s) => ['core', 'mysql', 'es'].includes(s));
+
 async function main(): Promise<void> {
+  const rows: Row[] = [];
+  if (only.includes('check')) rows.push(...checkRows(await benchCheckers()));
+  if (needsCluster) await clusterSections(rows);
+  report(rows);
+}
+
+function checkRows(benches: Awaited<ReturnType<typeof benchCheckers>>): Row[] {
+  return benches.map((b, i) => {
+    const goal = i === 0 ? '< 10 s' : '—';
+    return {
+      what: `${b.what} (${b.verdict})`,
+      emu: `${s(b.poolMs)} on ${b.threads} worker threads (${s(b.warmPoolMs)} with threads already started; speed-up ×${(b.oneThreadMs / b.warmPoolMs).toFixed(2)})`,
+      baseline: `${s(b.oneThreadMs)} (the same check on one thread)`,
+      goal,
+      met: i === 0 ? b.poolMs < 10_000 : true,
+    };
+  });
+}
+
+async function clusterSections(rows: Row[]): Promise<void> {
   const home = await mkdtemp('/var/tmp/emu-bench-');
   process.env.EMU_HOME = home;
   const cluster = await Cluster.start({ paths: clusterPaths('bench', home) });
   const t = new ScenarioContext(cluster, silentProgress, () => undefined);
-  const rows: Row[] = [];
-  const only = (process.env.BENCH_ONLY ?? 'core,mysql,es').split(',');
   try {
     if (only.includes('core')) {
       const start = await benchPodStart(cluster.network, `${home}/podstart`);
@@ -65,26 +89,25 @@ async function main(): Promise<void> {
     await cluster.shutdown();
     await rm(home, { recursive: true, force: true });
   }
-  report(rows);
 }
 
 function report(rows: Row[]): void {
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, ${readFileSync('/etc/debian_version', 'utf8').trim().replace(/^/, 'Debian ')}, Node ${process.version}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, ${readFileSync('/etc/debian_version', 'utf8').trim().replace(/^/, 'Debian ')}, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end`;
   const table = ['| measurement | emu | baseline (measured in the same run unless marked) | goal | met |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.what} | ${r.emu} | ${r.baseline} | ${r.goal} | ${r.met ? 'yes' : 'no'} |`)];
   console.log(`machine: ${machine}\n${table.join('\n')}`);
   if (process.env.BENCH_WRITE === '0') return;
   const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-  const section = `## ${process.env.BENCH_ONLY ?? 'core,mysql,es'} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine}\n\n${table.join('\n')}\n`;
+  const section = `## ${SECTIONS} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine}\n\n${table.join('\n')}\n`;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|mysql|es` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
+    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|mysql|es|check` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
   }
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }
 
-if (process.pid === 1 && process.env.EMU_NODE === '1') {
+if ((process.pid === 1 && process.env.EMU_NODE === '1') || !needsCluster) {
   await main();
   process.exit(0);
 } else {

@@ -16,6 +16,9 @@ export type EmuErrorCode =
   | 'TIMEOUT'
   | 'USAGE'
   | 'SCENARIO_INVALID'
+  | 'HISTORY_INVALID'
+  | 'CHAOS_INVALID'
+  | 'CHECK_INPUT_INVALID'
   | 'PRIVILEGE';
 
 export class EmuError extends Error {

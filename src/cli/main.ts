@@ -128,6 +128,18 @@ program
     process.exitCode = await runCommand(file, o);
   });
 
+program
+  .command('check')
+  .description('check a stored history (JSON Lines): exit 0 valid, 1 invalid, 2 unknown')
+  .argument('<file>', 'history.jsonl')
+  .requiredOption('--model <model>', 'set-full or register')
+  .option('--time-limit <seconds>', 'how long the check may take before its verdict is unknown', '60')
+  .option('--json', 'print the result as JSON')
+  .action(async (file, o) => {
+    const { checkCommand } = await import('./commands/check.ts');
+    process.exitCode = await checkCommand(file, o);
+  });
+
 program.command('__daemon', { hidden: true }).action(async () => {
   const { daemonMain } = await import('./daemon-main.ts');
   await daemonMain();

@@ -1,0 +1,42 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
+/** Seeds are whole numbers from 0 to 2^32 − 1 (xoroshiro128+ takes 32 bits of seed). */
+export const MAX_SEED = 0xffffffff;
+
+export function isSeed(seed: unknown): seed is number {
+  return typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED;
+}
+
+/**
+ * Seeded draws (xoroshiro128+ from pure-rand, uniform without modulo bias): the
+ * same seed and the same sequence of calls give the same numbers on every run
+ * and every machine.
+ */
+export class SeededRandom {
+  private readonly rng: RandomGenerator;
+
+  constructor(seed: number) {
+    this.rng = xoroshiro128plus(seed);
+  }
+
+  /** A whole number from min to max, both included. */
+  int(min: number, max: number): number {
+    return uniformInt(this.rng, min, max);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(0, items.length - 1)];
+  }
+
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+}
