@@ -107,6 +107,15 @@ program
 program.command('down').description('stop the cluster; volumes are kept unless --volumes').option('--volumes', 'also delete every volume').action((o) => downCommand(o));
 
 program
+  .command('up')
+  .description('start the cluster (if it is not running) and make it kubectl\'s current context')
+  .option('--no-kubeconfig', 'leave ~/.kube/config alone')
+  .action(async (o) => {
+    const { upCommand } = await import('./commands/up.ts');
+    await upCommand(o);
+  });
+
+program
   .command('kubeconfig')
   .description('print a kubeconfig for this cluster, or --merge it into ~/.kube/config and make it current')
   .option('--merge', 'merge into ~/.kube/config (or $KUBECONFIG) and switch to it')

@@ -15,13 +15,14 @@ export function testHome(prefix: string): { home: string; cluster: string; env: 
   return {
     home,
     cluster,
-    env: { EMU_HOME: home, EMU_CLUSTER: cluster },
+    // A kubeconfig of its own too: `emu up`/`down` never touch the machine's ~/.kube/config.
+    env: { EMU_HOME: home, EMU_CLUSTER: cluster, KUBECONFIG: `${home}/kubeconfig` },
     // A test that failed before its `emu down` must not leave a cluster behind:
     // killing a node's PID 1 takes all its pods with it. (Leak tests assert before this.)
     cleanup: () => {
       for (const line of processesOf(home)) {
         const [pid, ...args] = line.split(' ');
-        if (/\bemu\.mjs __(daemon|run-scenario)\b/.test(args.join(' ')) && !args[0].endsWith('unshare')) process.kill(Number(pid), 'SIGKILL');
+        if (/\bemu\.mjs __(daemon|run-scenario|gateway)\b/.test(args.join(' ')) && !args[0].endsWith('unshare')) process.kill(Number(pid), 'SIGKILL');
       }
       rmSync(home, { recursive: true, force: true });
     },
