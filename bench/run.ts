@@ -16,7 +16,7 @@ import { benchCheckers } from './checkers.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
 import { benchMysql, benchMysqlScenario } from './mysql.ts';
 import { benchPodStart } from './pod-start.ts';
-import { benchBareSandboxes, benchParallel200 } from './scale.ts';
+import { benchBareSandboxes, benchParallel, benchParallel200 } from './scale.ts';
 
 interface Row {
   what: string;
@@ -29,10 +29,10 @@ interface Row {
 const ms = (n: number) => `${Math.round(n)} ms`;
 const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
-const SECTIONS = process.env.BENCH_ONLY ?? 'core,mysql,es,check';
+const SECTIONS = process.env.BENCH_ONLY ?? 'core,scale,mysql,es,check';
 const only = SECTIONS.split(',');
 /** Sections that need a cluster (and so a node of their own); `check` needs neither. */
-const needsCluster = only.some((s) => ['core', 'mysql', 'es'].includes(s));
+const needsCluster = only.some((s) => ['core', 'scale', 'mysql', 'es'].includes(s));
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -68,6 +68,15 @@ async function clusterSections(rows: Row[]): Promise<void> {
       const bare200 = await benchBareSandboxes(200);
       const emu200 = await benchParallel200(t);
       rows.push({ what: '200-replica Parallel StatefulSet, apply → all Ready', emu: s(emu200), baseline: `${s(bare200)} (200 bare unshare sandboxes at once)`, goal: '< 5 s', met: emu200 < 5000 });
+    }
+    if (only.includes('scale')) {
+      // The control plane's cost per pod must stay flat as the cluster grows.
+      const times = new Map<number, number>();
+      for (const n of [100, 200, 400, 800]) times.set(n, await benchParallel(t, n));
+      const per = (n: number) => `${(times.get(n)! / n).toFixed(1)} ms/pod`;
+      for (const n of [100, 200, 400, 800]) {
+        rows.push({ what: `${n}-replica Parallel StatefulSet, apply → all Ready`, emu: `${s(times.get(n)!)} (${per(n)})`, baseline: n === 100 ? '—' : `${s(times.get(100)! * (n / 100))} (100 pods' time × ${n / 100}: linear)`, goal: n === 800 ? '≤ 4 × the 200-pod time' : '—', met: n === 800 ? times.get(800)! <= 4 * times.get(200)! : true });
+      }
     }
     if (only.includes('mysql')) {
       const bare = await benchBareMariadb(home);

@@ -23,7 +23,13 @@ export async function benchBareSandboxes(count: number) {
 }
 
 export async function benchParallel200(t: ScenarioContext) {
+  return benchParallel(t, 200);
+}
+
+/** A Parallel set of `replicas` trivial pods: apply → all Ready, then scaled away again (not timed). */
+export async function benchParallel(t: ScenarioContext, replicas: number) {
   const manifests = await loadManifests([fileURLToPath(new URL('./manifests/trivial.yaml', import.meta.url))]);
+  for (const m of manifests) if (m.object.kind === 'StatefulSet') m.object.spec.replicas = replicas;
   const run = await timed(async () => {
     await applyManifests(t, manifests);
     await t.waitForReady('trivial', 300);

@@ -22,6 +22,8 @@ const MAX_EVENTS_PER_NAMESPACE = 1000;
 
 export class EventRecorder {
   private readonly keys = new Map<string, string>();
+  /** Per namespace, the events this recorder created, oldest first (for trimming without listing). */
+  private readonly created = new Map<string, { name: string; key: string }[]>();
 
   constructor(private readonly store: ApiStore) {}
 
@@ -65,16 +67,20 @@ export class EventRecorder {
       };
       this.store.create(EVENTS, event);
       this.keys.set(key, name);
-      this.trim(namespace);
+      const list = this.created.get(namespace) ?? [];
+      this.created.set(namespace, list);
+      list.push({ name, key });
+      this.trim(namespace, list);
     } catch {
       // An event about an object in a namespace being torn down has nowhere to go.
     }
   }
 
-  private trim(namespace: string): void {
-    const { items } = this.store.list<Event & ApiObject>(EVENTS, { namespace });
-    if (items.length <= MAX_EVENTS_PER_NAMESPACE) return;
-    const oldest = items.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).slice(0, items.length - MAX_EVENTS_PER_NAMESPACE);
-    for (const e of oldest) this.store.delete(EVENTS, namespace, e.metadata.name);
+  private trim(namespace: string, list: { name: string; key: string }[]): void {
+    while (list.length > MAX_EVENTS_PER_NAMESPACE) {
+      const oldest = list.shift()!;
+      this.keys.delete(oldest.key);
+      if (this.store.find(EVENTS, namespace, oldest.name)) this.store.delete(EVENTS, namespace, oldest.name);
+    }
   }
 }
