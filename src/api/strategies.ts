@@ -75,6 +75,7 @@ export class ServiceStrategy extends ValidatedStrategy {
     const spec = (object as Service).spec!;
     if (spec.clusterIP !== 'None') (spec as { clusterIP?: string }).clusterIP = this.clusterIPs.allocate();
     (spec as { clusterIPs?: string[] }).clusterIPs = [spec.clusterIP!];
+    defaultServiceSpec(spec as Record<string, unknown>);
     (object as { status?: unknown }).status = { loadBalancer: {} };
   }
 
@@ -85,6 +86,7 @@ export class ServiceStrategy extends ValidatedStrategy {
     // Unset in the update (a client-side apply never sends it): the Service keeps its address.
     spec.clusterIP ||= before.clusterIP;
     spec.clusterIPs = before.clusterIPs ? [...before.clusterIPs] : undefined;
+    defaultServiceSpec(spec as Record<string, unknown>);
   }
 
   override validate(object: ApiObject, old?: ApiObject): void {
@@ -98,6 +100,14 @@ export class ServiceStrategy extends ValidatedStrategy {
     const ip = (object as Service).spec?.clusterIP;
     if (ip && ip !== 'None') this.clusterIPs.release(ip);
   }
+}
+
+/** What the API server fills in on every Service (IPv4 single stack, no affinity, cluster-wide traffic). */
+function defaultServiceSpec(spec: Record<string, unknown>): void {
+  spec.sessionAffinity ??= 'None';
+  spec.ipFamilies ??= ['IPv4'];
+  spec.ipFamilyPolicy ??= 'SingleStack';
+  spec.internalTrafficPolicy ??= 'Cluster';
 }
 
 /** Fields of a pod's spec that an update may change (everything else is fixed at creation). */
