@@ -255,6 +255,8 @@ export class SpdyPortForwardSession {
  */
 export class WebSocketPortForwardSession {
   private readonly sockets = new Map<number, Duplex>();
+  /** Bytes a client sent on a data channel before the pod connection was up. */
+  private readonly early = new Map<number, Buffer[]>();
   private readonly channels: PortChannels[];
   private open: number;
   private closed = false;
@@ -278,6 +280,8 @@ export class WebSocketPortForwardSession {
         (socket) => {
           if (this.closed) return void socket.destroy();
           this.sockets.set(pair.data, socket);
+          for (const chunk of this.early.get(pair.data) ?? []) socket.write(chunk);
+          this.early.delete(pair.data);
           socket.on('data', (chunk: Buffer) => this.send(pair.data, chunk));
           socket.on('error', (error: Error) => this.send(pair.error, Buffer.from(`error forwarding port ${pair.port} to pod ${this.options.podDescription ?? ''}: ${error.message}`)));
           socket.on('close', () => this.ended(pair.data));
@@ -293,7 +297,10 @@ export class WebSocketPortForwardSession {
   receive(message: Buffer | string, isBinary = typeof message !== 'string'): void {
     const decoded = decodeChannel(this.protocol, message, isBinary);
     if (!decoded || !('channel' in decoded) || decoded.data.length === 0) return;
-    this.sockets.get(decoded.channel)?.write(decoded.data);
+    const socket = this.sockets.get(decoded.channel);
+    if (socket) socket.write(decoded.data);
+    // Clients write as soon as the WebSocket is open, before the pod connection is: keep it.
+    else if (this.channels.some((c) => c.data === decoded.channel)) this.early.set(decoded.channel, [...(this.early.get(decoded.channel) ?? []), decoded.data]);
   }
 
   close(): void {

@@ -43,6 +43,8 @@ const NODES = byKind('Node')!;
 const PODS = byKind('Pod')!;
 const SETS = byKind('StatefulSet')!;
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** See Kubelet.terminate: long enough for kubectl's read-then-list after a delete. */
+const KUBELET_FINAL_DELETE_DELAY_MS = 250;
 
 export class Cluster {
   readonly store: ApiStore;
@@ -63,7 +65,7 @@ export class Cluster {
     this.events = new EventRecorder(this.store);
     const report = (what: string) => (error: unknown) => console.error(`emu: ${what}:`, error);
     this.scheduler = new Scheduler(this.store, this.events, options.maxPods ?? podCapacity());
-    this.kubelet = new Kubelet({ store: this.store, network: this.network, paths: options.paths, events: this.events, timeScale: options.timeScale ?? timeScaleFromEnv() });
+    this.kubelet = new Kubelet({ store: this.store, network: this.network, paths: options.paths, events: this.events, timeScale: options.timeScale ?? timeScaleFromEnv(), finalDeleteDelayMs: KUBELET_FINAL_DELETE_DELAY_MS });
     this.statefulSets = new StatefulSetApiController(this.store, this.events);
     this.namespaces = new NamespaceController(this.store);
     this.endpoints = new EndpointsController(this.store);

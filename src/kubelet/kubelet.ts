@@ -40,6 +40,8 @@ export interface KubeletOptions {
   paths: ClusterPaths;
   events: EventRecorder;
   timeScale: number;
+  /** How long a stopped pod stays (Terminating, containers terminated) before its final delete. */
+  finalDeleteDelayMs?: number;
 }
 
 /** One pod incarnation (one uid) on this node. */
@@ -210,6 +212,11 @@ export class Kubelet {
   private async terminate(worker: PodWorker, graceSeconds: number | undefined): Promise<void> {
     await worker.stop(graceSeconds);
     this.workers.delete(worker.uid);
+    // The stopped pod shows its terminated containers for a moment before it goes, as a
+    // kubelet's status sync does. Clients rely on it: `kubectl delete` reads the pod, then
+    // lists it to start a watch, and would wait forever if the pod had already been replaced
+    // by its successor (same name, new uid) in between.
+    if (this.options.finalDeleteDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.finalDeleteDelayMs));
     try {
       this.options.store.delete(PODS, worker.pod.metadata.namespace, worker.pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: worker.uid } });
     } catch (error) {

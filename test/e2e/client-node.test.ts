@@ -74,8 +74,11 @@ describe('@kubernetes/client-node against emu', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const page = await (await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } })).text();
-      expect(page).toBe('forwarded\n');
+      // Several connections: the request bytes arrive before the pod connection is up, and must wait for it.
+      for (let i = 0; i < 5; i++) {
+        const page = await (await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } })).text();
+        expect(page).toBe('forwarded\n');
+      }
     } finally {
       server.close();
     }
