@@ -23,3 +23,4 @@ export { findImage, CATALOG, type NativeImage } from './images/catalog.ts';
 export { pullImages } from './images/pull.ts';
 export { StatefulSetController } from './controller/statefulset-controller.ts';
 export { reconcile } from './controller/reconcile.ts';
+export { pass, fail, type LabStep, type LabContext, type StepVerdict } from './lab/define.ts';

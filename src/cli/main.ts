@@ -128,6 +128,23 @@ program
     process.exitCode = await runCommand(file, o);
   });
 
+const lab = program.command('lab').description("the workshop's labs: list them, check your cluster against one");
+lab
+  .command('list')
+  .description('the labs, with your last check of each')
+  .action(async () => {
+    const { labListCommand } = await import('./commands/lab.ts');
+    await labListCommand();
+  });
+lab
+  .command('check')
+  .description("check your cluster against a lab's steps: ✓/✗ per step with a hint; exit 0 when all pass")
+  .argument('<lab>', 'the lab number (01) or directory name')
+  .action(async (ref) => {
+    const { labCheckCommand } = await import('./commands/lab.ts');
+    process.exitCode = await labCheckCommand(ref);
+  });
+
 program.command('__daemon', { hidden: true }).action(async () => {
   const { daemonMain } = await import('./daemon-main.ts');
   await daemonMain();
