@@ -128,6 +128,15 @@ program
     process.exitCode = await runCommand(file, o);
   });
 
+program
+  .command('dashboard')
+  .description('serve a live picture of the cluster (pods, services, DNS, events, faults, labs) on 127.0.0.1, for you only')
+  .option('--port <port>', 'the local port (0: any free port)', '0')
+  .action(async (o) => {
+    const { dashboardCommand } = await import('./commands/dashboard.ts');
+    await dashboardCommand(o);
+  });
+
 const lab = program.command('lab').description("the workshop's labs: list them, check your cluster against one");
 lab
   .command('list')
