@@ -129,6 +129,14 @@ program
   });
 
 program
+  .command('doctor')
+  .description('check this machine before a workshop: kernel features, tools, ports, disk, memory — ✓/✗ with the fix for each')
+  .action(async () => {
+    const { doctorCommand } = await import('./commands/doctor.ts');
+    process.exitCode = await doctorCommand();
+  });
+
+program
   .command('dashboard')
   .description('serve a live picture of the cluster (pods, services, DNS, events, faults, labs) on 127.0.0.1, for you only')
   .option('--port <port>', 'the local port (0: any free port)', '0')
