@@ -35,7 +35,7 @@ const dnsCell = (name: string) => page.locator(`[data-dns-name="${name}"][data-n
 describe('emu dashboard', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    expect((await emu(['apply', '-f', `${ROOT}scenarios/manifests/web.yaml`, '--wait'], t.env)).exitCode).toBe(0);
+    // Started before the cluster exists, as a facilitator would: it waits, then fills in.
     dashboard = execa(process.execPath, [`${ROOT}bin/emu.mjs`, 'dashboard'], { env: t.env, reject: false });
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -59,6 +59,15 @@ describe('emu dashboard', () => {
     t.cleanup();
   });
 
+  it('waits for a cluster that is not running yet, then fills in', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.locator('#conn').getAttribute('data-state'), { timeout: 15_000 }).toBe('waiting');
+    expect(await page.locator('#workloads').textContent()).toBe('waiting for the cluster…');
+    expect((await emu(['apply', '-f', `${ROOT}scenarios/manifests/web.yaml`, '--wait'], t.env)).exitCode).toBe(0);
+    await expect.poll(() => page.locator('#conn').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect.poll(() => page.locator('[data-pod]').count(), { timeout: 15_000 }).toBe(2);
+  });
+
   it('serves its owner with the token only: not without it, not another local user even with it', async () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
@@ -75,7 +84,6 @@ describe('emu dashboard', () => {
   it('shows web by ordinal with IPs and volumes, the Service, and the DNS table changing live while web-0 is rescheduled', async () => {
     const before = await readyPod('web-0');
     const oldIp = before.status!.podIP!;
-    await page.goto(url);
     await expect.poll(() => dnsCell('web-0.nginx').textContent(), { timeout: 15_000 }).toBe(oldIp);
     // Every text the cell shows from now on, in order: the page must update itself, not reload.
     await page.evaluate(() => {
@@ -143,6 +151,20 @@ describe('emu dashboard', () => {
 
     await api.create(byKind('Event')!, event('web-0.fault-2', FAULT_HEALED, faultMessage({ ...notice, detail: 'healed' })));
     await expect.poll(() => page.locator('[data-fault-id]').count(), { timeout: 15_000 }).toBe(0);
+  });
+
+  it('shows the cluster going away, and keeps serving', async () => {
+    expect((await emu(['down'], t.env)).exitCode).toBe(0);
+    await expect.poll(() => page.locator('#conn').getAttribute('data-state'), { timeout: 15_000 }).toBe('waiting');
+    await page.screenshot({ path: `${SHOTS}/5-cluster-down.png` });
+  });
+
+  it('refuses a bad --port and a port in use, in one line', async () => {
+    const bad = await emu(['dashboard', '--port', 'http'], t.env);
+    expect([bad.exitCode, bad.stderr]).toEqual([1, 'error: --port must be a port number (0-65535, 0 for any free port), got "http"']);
+    const taken = new URL(url).port;
+    const busy = await emu(['dashboard', '--port', taken], t.env);
+    expect([busy.exitCode, busy.stderr]).toEqual([1, `error: port ${taken} is in use on 127.0.0.1: pick another with --port N (or --port 0 for any free port)`]);
   });
 
   it('stops on Ctrl-C and frees its port', async () => {

@@ -9,6 +9,7 @@ import { ClusterLabContext } from '../../src/lab/cluster-lab-context.ts';
 import { runLab } from '../../src/lab/run-lab.ts';
 import { clusterPaths } from '../../src/engine/cluster-paths.ts';
 import { EmuError } from '../../src/errors.ts';
+import { emu } from '../helpers/emu-cli.ts';
 import { readmeCommands } from '../helpers/lab.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/labs/', import.meta.url));
@@ -35,6 +36,11 @@ describe('the labs in labs/', () => {
     expect(findLab('1').name).toBe('01-identity-dns-storage');
     expect(findLab('01-identity-dns-storage').id).toBe('01');
     expect(() => findLab('99')).toThrow('unknown lab "99": the labs are 01');
+  });
+
+  it('emu lab check with an unknown lab: one line, exit 1', async () => {
+    const r = await emu(['lab', 'check', '99'], { EMU_HOME: '/var/tmp/emu-no-such-home', EMU_CLUSTER: 'none' });
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([1, '', 'error: unknown lab "99": the labs are 01 (see `emu lab list`)']);
   });
 });
 
