@@ -156,6 +156,8 @@ describe('emu dashboard', () => {
   it('shows the cluster going away, and keeps serving', async () => {
     expect((await emu(['down'], t.env)).exitCode).toBe(0);
     await expect.poll(() => page.locator('#conn').getAttribute('data-state'), { timeout: 15_000 }).toBe('waiting');
+    expect(await page.locator('#conn').textContent()).toBe('cluster not running — its last picture, greyed');
+    expect(await page.locator('body.offline').count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/5-cluster-down.png` });
   });
 
