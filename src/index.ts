@@ -46,3 +46,4 @@ export { formatRunSummary } from './report/summary.ts';
 export { timelineHtml } from './report/timeline-html.ts';
 export { writeRunFiles, HISTORY_FILE, TIMELINE_FILE } from './report/write-run.ts';
 export type { RunRecord } from './report/run-record.ts';
+export { pass, fail, type LabStep, type LabContext, type StepVerdict } from './lab/define.ts';

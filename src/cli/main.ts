@@ -149,6 +149,40 @@ program
     process.exitCode = await checkCommand(file, o);
   });
 
+program
+  .command('doctor')
+  .description('check this machine before a workshop: kernel features, tools, ports, disk, memory — ✓/✗ with the fix for each')
+  .action(async () => {
+    const { doctorCommand } = await import('./commands/doctor.ts');
+    process.exitCode = await doctorCommand();
+  });
+
+program
+  .command('dashboard')
+  .description('serve a live picture of the cluster (pods, services, DNS, events, faults, labs) on 127.0.0.1, for you only')
+  .option('--port <port>', 'the local port (0: any free port)', '0')
+  .action(async (o) => {
+    const { dashboardCommand } = await import('./commands/dashboard.ts');
+    await dashboardCommand(o);
+  });
+
+const lab = program.command('lab').description("the workshop's labs: list them, check your cluster against one");
+lab
+  .command('list')
+  .description('the labs, with your last check of each')
+  .action(async () => {
+    const { labListCommand } = await import('./commands/lab.ts');
+    await labListCommand();
+  });
+lab
+  .command('check')
+  .description("check your cluster against a lab's steps: ✓/✗ per step with a hint; exit 0 when all pass")
+  .argument('<lab>', 'the lab number (01) or directory name')
+  .action(async (ref) => {
+    const { labCheckCommand } = await import('./commands/lab.ts');
+    process.exitCode = await labCheckCommand(ref);
+  });
+
 program.command('__daemon', { hidden: true }).action(async () => {
   const { daemonMain } = await import('./daemon-main.ts');
   await daemonMain();

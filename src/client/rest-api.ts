@@ -159,7 +159,8 @@ export class RestApi implements KubeApi {
     return (await this.raw('DELETE', resourcePath(type, namespace, name), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background', ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}) })) as ApiObject;
   }
 
-  async watch(type: ResourceType, selectors: Selectors & { resourceVersion?: string; table?: boolean }, onEvent: (event: WatchEvent) => void): Promise<{ stop(): void }> {
+  /** As KubeApi.watch; `onClose` hears when the server ends the stream (not after stop()). */
+  async watch(type: ResourceType, selectors: Selectors & { resourceVersion?: string; table?: boolean }, onEvent: (event: WatchEvent) => void, onClose?: () => void): Promise<{ stop(): void }> {
     const q = new URLSearchParams(query(selectors).slice(1));
     q.set('watch', 'true');
     if (selectors.resourceVersion) q.set('resourceVersion', selectors.resourceVersion);
@@ -168,7 +169,16 @@ export class RestApi implements KubeApi {
     lines.on('line', (line) => {
       if (line.trim()) onEvent(JSON.parse(line) as WatchEvent);
     });
-    return { stop: () => res.destroy() };
+    let stopped = false;
+    res.once('close', () => {
+      if (!stopped) onClose?.();
+    });
+    return {
+      stop: () => {
+        stopped = true;
+        res.destroy();
+      },
+    };
   }
 }
 

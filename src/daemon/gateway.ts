@@ -13,6 +13,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { TLSSocket } from 'node:tls';
 import { userInfo } from 'node:os';
 import { credentialPaths } from '../api/credentials.ts';
+import { peerUid } from './peer-uid.ts';
 import type { ClusterPaths } from '../engine/cluster-paths.ts';
 
 const LOOPBACK = '127.0.0.1';
@@ -63,18 +64,6 @@ function lifeline(paths: ClusterPaths, tls: { ca: string; cert: string; key: str
     req.on('close', onEnd);
     req.end();
   });
-}
-
-/** The uid owning the client end of a loopback connection, from the kernel's TCP table. */
-async function peerUid(socket: Socket): Promise<number | undefined> {
-  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
-  const client = `0100007F:${hex(socket.remotePort!)}`;
-  const server = `0100007F:${hex(socket.localPort!)}`;
-  for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1] === client && fields[2] === server) return Number(fields[7]);
-  }
-  return undefined;
 }
 
 /** Another user: a TLS handshake, then kubectl's kind of answer — 403 with a Status saying why. */

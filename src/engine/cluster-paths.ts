@@ -10,6 +10,7 @@ import { EmuError } from '../errors.ts';
  *     volumes/<namespace>/<claim>-<set>-<ordinal>/   persistent volumes, open them freely
  *     pki/                                           the cluster's CA and certificates (0700)
  *     api-port                                       the loopback port kubectl uses (kept across restarts)
+ *     labs/<lab>.json                                the last `emu lab check` of each lab (the dashboard shows it)
  *     run/api.sock                                   the Kubernetes API (HTTPS on a Unix socket)
  *     run/daemon.json  run/daemon.log
  *     run/dns/hosts                                  the cluster DNS (pods' /etc/hosts)
@@ -27,6 +28,8 @@ export interface ClusterPaths {
   /** Where the loopback port for kubectl is remembered, so kubeconfigs stay valid. */
   apiPort: string;
   pki: string;
+  /** The last result of each `emu lab check`, kept across restarts. */
+  labs: string;
   daemonInfo: string;
   daemonLog: string;
 }
@@ -51,6 +54,7 @@ export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home =
     apiSocket: join(run, 'api.sock'),
     apiPort: join(root, 'api-port'),
     pki: join(root, 'pki'),
+    labs: join(root, 'labs'),
     daemonInfo: join(run, 'daemon.json'),
     daemonLog: join(run, 'daemon.log'),
   };

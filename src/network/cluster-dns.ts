@@ -12,10 +12,10 @@ import type { Pod, Service } from 'kubernetes-types/core/v1.d.ts';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject, ApiStore, Watch } from '../api/store.ts';
-import { SERVICE_NAME_LABEL } from './endpoints-controller.ts';
 import { clusterRecords, type ClusterZone } from './dns-records.ts';
 import { DnsServer } from './dns-server.ts';
-import { renderHostsFile, writeHostsFile, type DnsService } from './hosts-file.ts';
+import { dnsServices, podHostnames } from './dns-sources.ts';
+import { renderHostsFile, resolveInHosts, writeHostsFile, type DnsService } from './hosts-file.ts';
 
 const SERVICES = byKind('Service')!;
 const SLICES = byKind('EndpointSlice')!;
@@ -61,13 +61,7 @@ export class ClusterDns {
 
   /** Addresses a name resolves to, as pods see them (hosts-file order, each once). */
   resolve(name: string): string[] {
-    const ips = this.content
-      .split('\n')
-      .filter((line) => line && !line.startsWith('#'))
-      .map((line) => line.split(/\s+/))
-      .filter(([, ...names]) => names.includes(name))
-      .map(([ip]) => ip);
-    return [...new Set(ips)];
+    return resolveInHosts(this.content, name);
   }
 
   private queue(): void {
@@ -92,32 +86,10 @@ export class ClusterDns {
   }
 
   private services(): DnsService[] {
-    const slices = this.store.list<EndpointSlice & ApiObject>(SLICES).items;
-    return this.store.list<Service & ApiObject>(SERVICES).items.map((svc) => {
-      const slice = slices.find((s) => s.metadata.namespace === svc.metadata.namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name);
-      return {
-        name: svc.metadata.name,
-        namespace: svc.metadata.namespace!,
-        clusterIP: svc.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : undefined,
-        endpoints: (slice?.endpoints ?? []).map((ep) => ({
-          podName: ep.targetRef?.name ?? '',
-          ip: ep.addresses[0],
-          ready: ep.conditions?.ready ?? false,
-          hostname: ep.hostname ?? '',
-          subdomain: ep.hostname ? svc.metadata.name : undefined,
-        })),
-      };
-    });
+    return dnsServices(this.store.list<Service & ApiObject>(SERVICES).items, this.store.list<EndpointSlice & ApiObject>(SLICES).items);
   }
 
-  /** Each pod resolves its own hostname (and FQDN when it has a subdomain), as the kubelet's /etc/hosts allows. */
   private podHostnames(): { hostname: string; ip: string; fqdn?: string }[] {
-    return this.store.list<Pod & ApiObject>(PODS).items.flatMap((pod) => {
-      const ip = pod.status?.podIP;
-      if (!ip || pod.metadata.deletionTimestamp) return [];
-      const hostname = pod.spec?.hostname ?? pod.metadata.name;
-      const subdomain = pod.spec?.subdomain;
-      return [{ hostname, ip, fqdn: subdomain ? `${hostname}.${subdomain}.${pod.metadata.namespace}.svc.cluster.local` : undefined }];
-    });
+    return podHostnames(this.store.list<Pod & ApiObject>(PODS).items);
   }
 }

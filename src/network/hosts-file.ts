@@ -45,6 +45,20 @@ export function renderHostsFile(services: readonly DnsService[], pods: readonly 
   return lines.join('\n') + '\n';
 }
 
+/** Each line of a hosts file: an address and the names it answers. */
+export function hostsEntries(content: string): { ip: string; names: string[] }[] {
+  return content
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(/\s+/))
+    .map(([ip, ...names]) => ({ ip, names }));
+}
+
+/** Addresses a name resolves to (hosts-file order, each once), as glibc answers from the file. */
+export function resolveInHosts(content: string, name: string): string[] {
+  return [...new Set(hostsEntries(content).filter((e) => e.names.includes(name)).map((e) => e.ip))];
+}
+
 let writeCounter = 0;
 
 /** Replace the file by rename, so a reader sees the old file or the new one, never a partial one. */

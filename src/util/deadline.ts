@@ -18,3 +18,16 @@ export async function pollUntil<T>(
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** `work`, or a TIMEOUT EmuError once `timeoutMs` has passed (the work itself is left to finish). */
+export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EmuError('TIMEOUT', `timed out after ${timeoutMs / 1000} s ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,7 +1,6 @@
-import { byKind } from '../../api/resources.ts';
-import { resourcePath } from '../../client/rest-api.ts';
+import { encodeClose, ERROR, exitCodeOf, STDERR, STDIN, STDOUT } from '../../api/streams.ts';
+import { execFailure, openExec } from '../../client/pod-exec.ts';
 import { EmuError } from '../../errors.ts';
-import { encodeClose, ERROR, exitCodeOf, STDERR, STDIN, STDOUT, V5_CHANNEL } from '../../api/streams.ts';
 import { connect } from '../context.ts';
 
 /**
@@ -12,15 +11,8 @@ import { connect } from '../context.ts';
 export async function execCommand(pod: string, command: string[], options: { container?: string; namespace?: string; stdin?: boolean; tty?: boolean }): Promise<number> {
   if (command.length === 0) throw new EmuError('USAGE', 'you must specify at least one command for the container: emu exec POD -- CMD');
   const api = await connect();
-  const query = new URLSearchParams();
-  for (const word of command) query.append('command', word);
-  if (options.container) query.set('container', options.container);
-  query.set('stdout', 'true');
   const tty = Boolean(options.tty && process.stdin.isTTY);
-  if (!tty) query.set('stderr', 'true');
-  if (options.stdin) query.set('stdin', 'true');
-  if (tty) query.set('tty', 'true');
-  const ws = await api.websocket(`${resourcePath(byKind('Pod')!, options.namespace ?? 'default', pod.replace(/^(pods?|po)\//, ''), 'exec')}?${query}`, [V5_CHANNEL]);
+  const ws = await openExec(api, { namespace: options.namespace ?? 'default', pod: pod.replace(/^(pods?|po)\//, ''), command, container: options.container, stdin: options.stdin, tty });
   if (options.stdin) {
     if (tty) process.stdin.setRawMode(true);
     process.stdin.on('data', (d: Buffer) => ws.send(Buffer.concat([Buffer.from([STDIN]), d])));
@@ -35,8 +27,8 @@ export async function execCommand(pod: string, command: string[], options: { con
       else if (channel === STDERR) process.stderr.write(data);
       else if (channel === ERROR) {
         exitCode = exitCodeOf(data);
-        const status = JSON.parse(data.toString('utf8')) as { status: string; message?: string; reason?: string };
-        if (status.status !== 'Success' && status.reason !== 'NonZeroExitCode') process.stderr.write(`error: ${status.message}\n`);
+        const failure = execFailure(data);
+        if (failure) process.stderr.write(`error: ${failure}\n`);
       }
     });
     ws.on('close', () => {
