@@ -27,10 +27,11 @@ export function decodeProtobufBody(body: Uint8Array): JsonObject {
   }
   const envelope = readEnvelope(body);
   const { apiVersion, kind } = envelope;
+  if (!kind) throw badRequest(`protobuf envelope: Object 'Kind' is missing`);
   const root = KINDS[`${apiVersion}/${kind}`] ?? GROUP_INDEPENDENT_KINDS[kind];
   if (!root) {
     const readable = [...Object.keys(KINDS).map((k) => k.split('/').pop()), ...Object.keys(GROUP_INDEPENDENT_KINDS)].join(', ');
-    throw new ApiError(415, 'UnsupportedMediaType', `emu cannot read a protobuf ${kind || 'object'} of ${apiVersion || 'no apiVersion'} (only ${readable}): send it as application/json`);
+    throw new ApiError(415, 'UnsupportedMediaType', `emu cannot read a protobuf ${kind} of ${apiVersion || 'no apiVersion'} (only ${readable}): send it as application/json`);
   }
   const version = apiVersion.split('/').pop()!;
   try {
