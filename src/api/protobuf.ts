@@ -196,10 +196,10 @@ function decodeMessage(reader: WireReader, message: Message, target: JsonObject,
 
 function decodeField(reader: WireReader, tag: Tag, field: Field, target: JsonObject, path: string): void {
   if (field.inline) {
-    expectWireType(tag, WireType.LengthDelimited, field);
+    expectWireType(tag, WireType.LengthDelimited, field.name || field.type);
     decodeMessage(reader.message(), SCHEMA.get(field.type)!, target, path);
   } else if (field.map) {
-    expectWireType(tag, WireType.LengthDelimited, field);
+    expectWireType(tag, WireType.LengthDelimited, field.name || field.type);
     const map = (isObject(target[field.name]) ? target[field.name] : (target[field.name] = {})) as JsonObject;
     const [key, value] = decodeEntry(reader.message(), field, path);
     map[key] = value;
@@ -215,7 +215,7 @@ function decodeField(reader: WireReader, tag: Tag, field: Field, target: JsonObj
     if (field.keepZero || !isZero(value)) target[field.name] = value;
     else delete target[field.name];
   } else {
-    expectWireType(tag, WireType.LengthDelimited, field);
+    expectWireType(tag, WireType.LengthDelimited, field.name || field.type);
     const existing = target[field.name];
     target[field.name] = decodeNested(reader.message(), field.type, isObject(existing) && !JSON_FORMS[field.type] ? existing : {}, path);
   }
@@ -234,23 +234,23 @@ function decodeEntry(reader: WireReader, field: Field, path: string): [string, u
   while (!reader.done) {
     const tag = reader.tag();
     if (tag.field === 1) {
-      expectWireType(tag, WireType.LengthDelimited, field);
+      expectWireType(tag, WireType.LengthDelimited, `${field.name} key`);
       key = reader.string();
     } else if (tag.field === 2) {
-      value = readValue(reader, tag, field, `${path}[${goQuote(key)}]`);
+      value = readValue(reader, tag, field, `${path}[${goQuote(key)}]`, `${field.name} value`);
     } else throw new UnknownField(tag.field, `the ${field.name} map entry`, tag.offset, path);
   }
   return [key, value ?? zeroOf(field.type, `${path}[${goQuote(key)}]`)];
 }
 
 /** One value of the field's type (an element, for repeated fields and maps). */
-function readValue(reader: WireReader, tag: Tag, field: Field, path: string): unknown {
+function readValue(reader: WireReader, tag: Tag, field: Field, path: string, what = field.name || field.type): unknown {
   if (!field.scalar) {
-    expectWireType(tag, WireType.LengthDelimited, field);
+    expectWireType(tag, WireType.LengthDelimited, what);
     return decodeNested(reader.message(), field.type, {}, path);
   }
   const type = field.type as Scalar;
-  expectWireType(tag, type === 'string' || type === 'bytes' ? WireType.LengthDelimited : WireType.Varint, field);
+  expectWireType(tag, type === 'string' || type === 'bytes' ? WireType.LengthDelimited : WireType.Varint, what);
   return readScalar(reader, type);
 }
 
@@ -280,9 +280,10 @@ function zeroOf(type: string, path: string): unknown {
   return decodeNested(new WireReader(new Uint8Array(0)), type, {}, path);
 }
 
-function expectWireType(tag: Tag, expected: number, field: Field): void {
+/** `what` names the field in the message: its JSON name, or `labels key` in a map entry. */
+function expectWireType(tag: Tag, expected: number, what: string): void {
   if (tag.wireType !== expected) {
-    throw new WireError(`wrong wire type ${WIRE_TYPE_NAMES[tag.wireType]} for field ${tag.field} (${field.name || field.type}), expected ${WIRE_TYPE_NAMES[expected]}`, tag.offset);
+    throw new WireError(`wrong wire type ${WIRE_TYPE_NAMES[tag.wireType]} for field ${tag.field} (${what}), expected ${WIRE_TYPE_NAMES[expected]}`, tag.offset);
   }
 }
 
