@@ -4,8 +4,9 @@
  * `kubectl create namespace|configmap|secret|service|serviceaccount|deployment|
  * poddisruptionbudget`, and DeleteOptions for `kubectl drain --disable-eviction`).
  * Field numbers and types follow the generated.proto files of kubernetes/api and
- * apimachinery (1.35): every message reachable from those kinds, so any object a
- * client can build decodes, including fields newer than kubectl 1.32.
+ * apimachinery (master after 1.36; numbers never change, fields only get added):
+ * every message reachable from those kinds, so any such object a client builds
+ * decodes, including fields newer than kubectl 1.32.
  *
  * One entry per message: field number → spec, where a spec is
  *

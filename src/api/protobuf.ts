@@ -39,7 +39,7 @@ export function decodeProtobufBody(body: Uint8Array): JsonObject {
     return { apiVersion, kind, ...object };
   } catch (error) {
     if (error instanceof UnknownField) {
-      throw strictDecoding(kind, version, [`unknown field number ${error.field} of ${error.message}${error.path ? ` at ${goQuote(error.path)}` : ''}`]);
+      throw strictDecoding(kind, version, [`${error.message}${error.path ? ` at ${goQuote(error.path)}` : ''}`]);
     }
     if (error instanceof DecodeError) {
       throw badRequest(`${kind} in version ${goQuote(version)} cannot be handled as a ${kind}: protobuf: ${error.message} at byte ${error.offset}${error.path ? ` (${error.path})` : ''}`);
@@ -140,7 +140,7 @@ function compile(messages: Readonly<Record<string, MessageSpec>>): Map<string, M
   for (const message of schema.values()) {
     for (const field of message.fields.values()) {
       if (!field.scalar && !schema.has(field.type)) throw new Error(`protobuf-messages: ${message.name}.${field.name || '...'} refers to unknown message ${field.type}`);
-      if (field.inline && field.repeated) throw new Error(`protobuf-messages: ${message.name}: an embedded message cannot repeat`);
+      if (field.repeated && (field.inline || field.map)) throw new Error(`protobuf-messages: ${message.name} field ${field.number}: an embedded message or a map cannot repeat`);
     }
   }
   return schema;
@@ -166,13 +166,8 @@ class DecodeError extends Error {
 }
 
 class UnknownField extends DecodeError {
-  constructor(
-    readonly field: number,
-    message: string,
-    offset: number,
-    path: string,
-  ) {
-    super(message, offset, path);
+  constructor(field: number, messageName: string, offset: number, path: string) {
+    super(`unknown field number ${field} of ${messageName}`, offset, path);
   }
 }
 

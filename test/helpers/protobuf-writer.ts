@@ -19,8 +19,7 @@ export class ProtoWriter {
   bytesField(field: number, value: Uint8Array): this {
     this.tag(field, 2);
     this.rawVarint(BigInt(value.length));
-    this.bytes.push(...value);
-    return this;
+    return this.raw(value);
   }
 
   message(field: number, build: (inner: ProtoWriter) => unknown): this {
@@ -40,7 +39,7 @@ export class ProtoWriter {
   }
 
   raw(bytes: Iterable<number>): this {
-    this.bytes.push(...bytes);
+    for (const byte of bytes) this.bytes.push(byte);
     return this;
   }
 
