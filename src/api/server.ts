@@ -11,7 +11,8 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY, apiGroupList, apiGroups, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
-import { PATCH_TYPES, ResourceHandler, type ResourceRequest, type Verb } from './rest.ts';
+import { decodeProtobufBody, isProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
+import { ResourceHandler, type ResourceRequest, type Verb } from './rest.ts';
 import { byResource, type ResourceType } from './resources.ts';
 import { ApiError, badRequest, forbidden, internalError, notFound, requestEntityTooLarge, unauthorized, unsupportedMediaType } from './status.ts';
 import type { ApiObject, ApiStore, WatchEvent } from './store.ts';
@@ -117,8 +118,8 @@ export class ApiServer {
     }
     const parsed = parsePath(path);
     if (!parsed) throw notFound({ group: '', resource: '' }, path);
-    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : undefined;
-    if (body?.length && (req.headers['content-type'] ?? '').includes('protobuf')) throw unsupportedMediaType(['application/json', 'application/yaml', ...PATCH_TYPES]);
+    const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : undefined;
+    const { body, contentType } = asJson(method, raw, req.headers['content-type']);
 
     if (parsed.type.kind === 'Pod' && parsed.name && ['log', 'eviction', 'exec', 'attach', 'portforward'].includes(parsed.subresource ?? '')) {
       return this.podSubresource(parsed, method, url, body, res);
@@ -132,7 +133,7 @@ export class ApiServer {
       subresource: parsed.subresource,
       query: url.searchParams,
       body,
-      contentType: req.headers['content-type'],
+      contentType,
     };
     if (verb === 'watch') return this.streamWatch(req, res, request, url);
     const result = this.rest.handle(request);
@@ -335,6 +336,16 @@ function send(res: ServerResponse, code: number, body: unknown, contentType = 'a
   res.setHeader('Content-Type', typeof body === 'string' ? 'text/plain; charset=utf-8' : contentType);
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(text);
+}
+
+/**
+ * Objects arrive in protobuf from kubectl's generators (create namespace|configmap|secret|…):
+ * decoded here, so the resource handlers only ever see JSON. Patches are never protobuf.
+ */
+function asJson(method: string, body: Buffer | undefined, contentType: string | undefined): { body: Buffer | undefined; contentType: string | undefined } {
+  if (!body?.length || method === 'PATCH' || !(contentType ?? '').includes('protobuf')) return { body, contentType };
+  if (!isProtobuf(contentType)) throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE]);
+  return { body: Buffer.from(JSON.stringify(decodeProtobufBody(body))), contentType: 'application/json' };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -10,6 +10,7 @@ import { ApiServer } from '../../src/api/server.ts';
 import { ApiStore } from '../../src/api/store.ts';
 import { strategies } from '../../src/api/strategies.ts';
 import { IpPool } from '../../src/network/ip-pool.ts';
+import { kubernetesBody } from '../helpers/protobuf-writer.ts';
 
 let server: ApiServer;
 let credentials: Credentials;
@@ -90,6 +91,28 @@ describe('the API server and bad requests', () => {
     expect((await call('POST', CMS, body)).json).toMatchObject({ reason: 'AlreadyExists', code: 409 });
     expect((await call('GET', '/api/v1/namespaces/default/widgets')).status).toBe(404);
     expect((await call('PATCH', `${CMS}/once`, '{}', { 'Content-Type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('creates from a protobuf body, answers corrupted protobuf with 400 and a protobuf patch with 415', async () => {
+    const PROTOBUF = { 'Content-Type': 'application/vnd.kubernetes.protobuf' };
+    const configMap = kubernetesBody('v1', 'ConfigMap', (c) => c.message(1, (m) => m.string(1, 'from-protobuf').entry(11, 'app', 'web')).entry(2, 'mode', 'fast'));
+    const created = await call('POST', CMS, configMap, PROTOBUF);
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'from-protobuf', namespace: 'default', labels: { app: 'web' } }, data: { mode: 'fast' } });
+    expect((await call('GET', `${CMS}/from-protobuf`)).json.data).toEqual({ mode: 'fast' });
+    const truncated = await call('POST', CMS, configMap.subarray(0, configMap.length - 3), PROTOBUF);
+    expect(truncated.status).toBe(400);
+    expect(truncated.json).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
+    expect(truncated.json.message).toMatch(/^protobuf envelope: length \d+ runs past the end of the data at byte \d+$/);
+    const badLabel = kubernetesBody('v1', 'ConfigMap', (c) => c.message(1, (m) => m.string(1, 'bad').message(11, (e) => e.varint(1, 5))));
+    const corrupted = await call('POST', CMS, badLabel, PROTOBUF);
+    expect([corrupted.status, corrupted.json.reason]).toEqual([400, 'BadRequest']);
+    expect(corrupted.json.message).toMatch(/^ConfigMap in version "v1" cannot be handled as a ConfigMap: protobuf: wrong wire type varint for field 1 \(labels key\), expected length-delimited at byte \d+ \(metadata\.labels\)$/);
+    const notProtobuf = await call('POST', CMS, '{"kind":"ConfigMap"}', PROTOBUF);
+    expect([notProtobuf.status, notProtobuf.json.message]).toEqual([400, 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]']);
+    expect((await call('PATCH', `${CMS}/from-protobuf`, configMap, PROTOBUF)).status).toBe(415);
+    expect((await call('POST', CMS, configMap, { 'Content-Type': 'application/x-protobuf' })).status).toBe(415);
+    expect((await call('GET', `${CMS}/from-protobuf`)).json.metadata.resourceVersion).toBe(created.json.metadata.resourceVersion);
   });
 
   it('refuses a body over 3 MiB with 413 and keeps serving', async () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
 
 /** The real kubectl against a test's own emu cluster (its kubeconfig and a discovery cache in the test home). */
 export type Kubectl = ((args: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>) & { env: Record<string, string> };
@@ -26,4 +29,37 @@ export async function untilOutput(read: () => string, pattern: RegExp, timeoutMs
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in:\n${read()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * One HTTPS request to the cluster's API exactly as given (method, path, body,
+ * headers), with the server and client certificate of the test's kubeconfig:
+ * for bodies kubectl would never send.
+ */
+export async function rawApiRequest(kubectl: Kubectl, method: string, path: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+  const config = parseYaml(readFileSync(kubectl.env.KUBECONFIG, 'utf8'));
+  const context = config.contexts.find((c: any) => c.name === config['current-context']).context;
+  const cluster = config.clusters.find((c: any) => c.name === context.cluster).cluster;
+  const user = config.users.find((u: any) => u.name === context.user).user;
+  const fromBase64 = (data: string) => Buffer.from(data, 'base64');
+  const url = new URL(path, cluster.server);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: fromBase64(cluster['certificate-authority-data']),
+        cert: fromBase64(user['client-certificate-data']),
+        key: fromBase64(user['client-key-data']),
+        headers: { ...headers, 'Content-Length': String(body.length) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
