@@ -39,7 +39,8 @@ describe('claim retention', () => {
     expect(await podNames()).toBe('pod/web-0');
     expect(existsSync(claim('www-web-0'))).toBe(true);
     expect((await emu(['delete', 'statefulset', 'web'], env)).exitCode).toBe(0);
-    expect(existsSync(claim('www-web-0'))).toBe(false);
+    // As in Kubernetes, the set goes first; its pods, then (once no pod uses it) the claim follow.
+    await until('www-web-0 to be deleted with the set', async () => !existsSync(claim('www-web-0')));
     expect((await emu(['get', 'pvc', '-o', 'name'], env)).stdout).toBe('');
   });
 });

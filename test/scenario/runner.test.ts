@@ -14,7 +14,7 @@ describe('emu run', () => {
   it('runs the web scenario: every step passes, exit 0, JSON report on request', async () => {
     const report = `${home}/report.json`;
     const result = await emu(['run', `${ROOT}scenarios/web-identity.ts`, '--json', report], noCluster);
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/✓ each pod has hostname = pod name/);
     expect(result.stdout.split('\n').at(-1)).toBe('PASS: 4 passed, 0 failed');
     const json = JSON.parse(readFileSync(report, 'utf8'));
