@@ -205,6 +205,13 @@ export class NamespaceStrategy implements Strategy {
 /** Binding fills these in once; nothing else in a claim's spec changes after creation but the size request. */
 const CLAIM_SET_ONCE = ['volumeName', 'storageClassName'];
 
+/**
+ * On a claim registered again from its directory on disk (a cluster started
+ * over kept volumes): its spec is a placeholder, which the first apply of the
+ * claim's manifest replaces.
+ */
+export const RECOVERED_CLAIM_ANNOTATION = 'emu.dev/recovered-from-disk';
+
 export class PersistentVolumeClaimStrategy extends ValidatedStrategy {
   override prepareForCreate(object: ApiObject): void {
     object.spec ??= {};
@@ -214,7 +221,7 @@ export class PersistentVolumeClaimStrategy extends ValidatedStrategy {
 
   override validate(object: ApiObject, old?: ApiObject): void {
     super.validate(object);
-    if (!old) return;
+    if (!old || old.metadata.annotations?.[RECOVERED_CLAIM_ANNOTATION]) return;
     const fixed = (spec: Record<string, unknown>, before: Record<string, unknown>) => {
       const { resources: _resources, volumeAttributesClassName: _class, ...rest } = spec;
       for (const field of CLAIM_SET_ONCE) if (before[field] === undefined) delete rest[field];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byKind } from '../../src/api/resources.ts';
 import { ApiStore, type ApiObject } from '../../src/api/store.ts';
-import { strategies } from '../../src/api/strategies.ts';
+import { RECOVERED_CLAIM_ANNOTATION, strategies } from '../../src/api/strategies.ts';
 import { IpPool } from '../../src/network/ip-pool.ts';
 import { catchApiError } from '../helpers/api-error.ts';
 
@@ -78,6 +78,13 @@ describe('API strategies for Deployments, ReplicaSets, Pods, claims and namespac
       const error = catchApiError(() => s.mutate<ApiObject & { spec: Record<string, unknown> }>(PVC, 'default', 'shared', (d) => Object.assign(d.spec, change)));
       expect(error.message).toBe('PersistentVolumeClaim "shared" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
     }
+  });
+
+  it('let the first apply replace the placeholder spec of a claim recovered from disk', () => {
+    const s = store();
+    s.create(PVC, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'kept', annotations: { [RECOVERED_CLAIM_ANNOTATION]: 'true' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    const applied = s.mutate<ApiObject & { spec: Record<string, unknown> }>(PVC, 'default', 'kept', (d) => (d.spec.accessModes = ['ReadWriteMany']));
+    expect(applied.spec.accessModes).toEqual(['ReadWriteMany']);
   });
 
   it('validate namespace names', () => {
