@@ -95,6 +95,7 @@ interface LoggedEvent {
 const WATCH_LOG_LENGTH = 20_000;
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_GENERATE_NAME_BASE = 58;
 
 export class ApiStore {
   /** Objects by type (`<group>/<resource>`), then by `<namespace>/<name>`. */
@@ -126,7 +127,8 @@ export class ApiStore {
     const meta = (object.metadata ??= {} as Metadata);
     object.apiVersion = groupVersion(type);
     object.kind = type.kind;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    // As the API server's name generator: the base is cut to 58 characters, so the name fits a DNS label.
+    if (!meta.name && meta.generateName) meta.name = meta.generateName.slice(0, MAX_GENERATE_NAME_BASE) + randomSuffix();
     if (!meta.name) throw badRequest('name or generateName is required');
     if (type.namespaced) {
       meta.namespace ||= 'default';

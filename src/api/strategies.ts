@@ -44,15 +44,29 @@ export class ValidatedStrategy implements Strategy {
   }
 }
 
-/** The spec fields of a StatefulSet that may change after creation (the API server's rule). */
-const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
-
-export class StatefulSetStrategy extends ValidatedStrategy {
+/** Workloads (apps/v1): validated, and their status is the controller's alone (ignored on create). */
+class WorkloadStrategy extends ValidatedStrategy {
   override prepareForCreate(object: ApiObject): void {
     super.prepareForCreate(object);
     delete object.status;
   }
+}
 
+/** Deployments and ReplicaSets: the pod selector is fixed at creation (apps/v1). */
+export class ReplicatedPodsStrategy extends WorkloadStrategy {
+  override validate(object: ApiObject, old?: ApiObject): void {
+    super.validate(object);
+    const selector = (o: ApiObject) => (o.spec as { selector?: unknown } | undefined)?.selector;
+    if (old && !isDeepStrictEqual(selector(object), selector(old))) {
+      throw invalid({ group: 'apps', kind: object.kind }, object.metadata.name, [{ type: 'FieldValueInvalid', field: 'spec.selector', value: selector(object), detail: 'field is immutable' }]);
+    }
+  }
+}
+
+/** The spec fields of a StatefulSet that may change after creation (the API server's rule). */
+const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+
+export class StatefulSetStrategy extends WorkloadStrategy {
   override validate(object: ApiObject, old?: ApiObject): void {
     super.validate(object);
     if (!old) return;
@@ -146,8 +160,9 @@ export class PodStrategy implements Strategy {
     if (before.nodeName) spec.nodeName = before.nodeName;
   }
 
+  /** A new pod passes emu's manifest rules (restart policy, containers, volumes); later writes only the update rules below. */
   validate(object: ApiObject, old?: ApiObject): void {
-    if (!old) return;
+    if (!old) return validateWithManifestRules(object);
     const spec = { ...(object.spec as object) } as Record<string, unknown>;
     const before = { ...(old.spec as object) } as Record<string, unknown>;
     for (const field of [...POD_MUTABLE, 'nodeName']) {
@@ -176,6 +191,10 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 
 /** Namespaces carry a finalizer: the namespace controller removes it once the content is gone. */
 export class NamespaceStrategy implements Strategy {
+  validate(object: ApiObject): void {
+    validateWithManifestRules(object);
+  }
+
   static readonly FINALIZER = 'kubernetes';
 
   prepareForCreate(object: ApiObject): void {
@@ -193,11 +212,38 @@ export class NamespaceStrategy implements Strategy {
   }
 }
 
-export class PersistentVolumeClaimStrategy implements Strategy {
-  prepareForCreate(object: ApiObject): void {
-    const spec = (object.spec ??= {}) as Record<string, unknown>;
-    spec.volumeMode ??= 'Filesystem';
+/** Binding fills these in once; nothing else in a claim's spec changes after creation but the size request. */
+const CLAIM_SET_ONCE = ['volumeName', 'storageClassName'];
+
+/**
+ * On a claim registered again from its directory on disk (a cluster started
+ * over kept volumes): its spec is a placeholder, which the first apply of the
+ * claim's manifest replaces.
+ */
+export const RECOVERED_CLAIM_ANNOTATION = 'emu.dev/recovered-from-disk';
+
+export class PersistentVolumeClaimStrategy extends ValidatedStrategy {
+  override prepareForCreate(object: ApiObject): void {
+    object.spec ??= {};
+    super.prepareForCreate(object);
     object.status = { phase: 'Pending' };
+  }
+
+  override validate(object: ApiObject, old?: ApiObject): void {
+    super.validate(object);
+    if (!old || old.metadata.annotations?.[RECOVERED_CLAIM_ANNOTATION]) return;
+    const fixed = (spec: Record<string, unknown>, before: Record<string, unknown>) => {
+      const { resources: _resources, volumeAttributesClassName: _class, ...rest } = spec;
+      for (const field of CLAIM_SET_ONCE) if (before[field] === undefined) delete rest[field];
+      return rest;
+    };
+    const spec = (object.spec ?? {}) as Record<string, unknown>;
+    const before = (old.spec ?? {}) as Record<string, unknown>;
+    if (!isDeepStrictEqual(fixed(spec, before), fixed(before, before))) {
+      throw invalid({ group: '', kind: 'PersistentVolumeClaim' }, object.metadata.name, [
+        { type: 'FieldValueForbidden', field: 'spec', detail: 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims' },
+      ]);
+    }
   }
 }
 
@@ -212,6 +258,8 @@ export function strategies(serviceIPs: IpPool): Map<string, Strategy> {
     ['/secrets', validated],
     ['/persistentvolumeclaims', new PersistentVolumeClaimStrategy()],
     ['apps/statefulsets', new StatefulSetStrategy()],
+    ['apps/deployments', new ReplicatedPodsStrategy()],
+    ['apps/replicasets', new ReplicatedPodsStrategy()],
   ]);
 }
 

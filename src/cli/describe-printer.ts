@@ -1,5 +1,5 @@
-import type { Event, Pod, Service } from 'kubernetes-types/core/v1.d.ts';
-import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
+import type { Event, Pod, PodTemplateSpec, Service } from 'kubernetes-types/core/v1.d.ts';
+import type { Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
 import type { Endpoints } from 'kubernetes-types/core/v1.d.ts';
 import { age, formatTable } from './printers.ts';
 
@@ -92,12 +92,65 @@ export function describeStatefulSet(set: StatefulSet, events: Event[]): string {
     field('Pods Status', `${st.readyReplicas ?? 0} Ready / ${st.replicas} Total`),
     field('Current Revision', st.currentRevision),
     field('Update Revision', st.updateRevision),
-    'Pod Template:',
-    ...multi('  Labels', kv(spec.template.metadata?.labels)),
-    '  Containers:',
-    ...(spec.template.spec?.containers ?? []).flatMap((c) => [`   ${c.name}:`, field('Image', c.image, 4), field('Ports', (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>', 4)]),
+    ...podTemplateLines(spec.template),
     'Volume Claims:',
     ...(spec.volumeClaimTemplates ?? []).map((t) => `  Name: ${t.metadata?.name}`),
+    ...eventsTable(events),
+  ];
+  return lines.join('\n');
+}
+
+/** kubectl's "Pod Template:" block: labels, annotations, containers with image, ports, command, environment and mounts, volumes. */
+export function podTemplateLines(template: PodTemplateSpec): string[] {
+  const spec = template.spec;
+  const volumes = (spec?.volumes ?? []).map((v) => {
+    const source = v.persistentVolumeClaim ? `PersistentVolumeClaim (claim ${v.persistentVolumeClaim.claimName})` : v.configMap ? `ConfigMap (${v.configMap.name})` : v.secret ? `Secret (${v.secret.secretName})` : 'EmptyDir';
+    return `${v.name}: ${source}`;
+  });
+  return [
+    'Pod Template:',
+    ...multi('  Labels', kv(template.metadata?.labels)),
+    ...(template.metadata?.annotations ? multi('  Annotations', kv(template.metadata.annotations)) : []),
+    '  Containers:',
+    ...(spec?.containers ?? []).flatMap((c) => [
+      `   ${c.name}:`,
+      field('Image', c.image, 4),
+      field('Ports', (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') || '<none>', 4),
+      ...(c.command ? [field('Command', c.command.join(' '), 4)] : []),
+      ...(c.args ? [field('Args', c.args.join(' '), 4)] : []),
+      field('Environment', (c.env ?? []).map((e) => `${e.name}=${e.value ?? '<set from a reference>'}`).join(', ') || '<none>', 4),
+      field('Mounts', (c.volumeMounts ?? []).map((m) => `${m.mountPath} from ${m.name}${m.readOnly ? ' (ro)' : ' (rw)'}`).join(', ') || '<none>', 4),
+    ]),
+    ...multi('  Volumes', volumes),
+  ];
+}
+
+/** kubectl describe deployment: replicas, strategy, the pod template, conditions and its ReplicaSets. */
+export function describeDeployment(d: Deployment, replicaSets: ReplicaSet[], events: Event[]): string {
+  const spec = d.spec!;
+  const st = d.status ?? {};
+  const rolling = spec.strategy?.rollingUpdate;
+  const setLine = (rs: ReplicaSet) => `${rs.metadata!.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
+  const template = spec.template;
+  const isNew = (rs: ReplicaSet) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] === d.metadata?.annotations?.['deployment.kubernetes.io/revision'];
+  const newSet = replicaSets.find(isNew);
+  const old = replicaSets.filter((rs) => rs !== newSet && (rs.spec?.replicas ?? 0) > 0);
+  const lines = [
+    field('Name', d.metadata!.name),
+    field('Namespace', d.metadata!.namespace),
+    field('CreationTimestamp', d.metadata!.creationTimestamp),
+    ...multi('Labels', kv(d.metadata!.labels)),
+    ...multi('Annotations', Object.entries(d.metadata!.annotations ?? {}).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration').map(([k, v]) => `${k}: ${v}`)),
+    field('Selector', kv(spec.selector.matchLabels).join(',')),
+    field('Replicas', `${spec.replicas} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable`),
+    field('StrategyType', spec.strategy?.type),
+    field('MinReadySeconds', spec.minReadySeconds ?? 0),
+    ...(rolling ? [field('RollingUpdateStrategy', `${rolling.maxUnavailable} max unavailable, ${rolling.maxSurge} max surge`)] : []),
+    ...podTemplateLines(template),
+    'Conditions:',
+    ...formatTable([['Type', 'Status', 'Reason'], ['----', '------', '------'], ...(st.conditions ?? []).map((c) => [c.type, c.status, c.reason ?? ''])]).split('\n').map((l) => '  ' + l),
+    field('OldReplicaSets', old.map(setLine).join(', ') || '<none>'),
+    field('NewReplicaSet', newSet ? setLine(newSet) : '<none>'),
     ...eventsTable(events),
   ];
   return lines.join('\n');

@@ -10,6 +10,7 @@ import { getCommand } from './commands/get.ts';
 import { logsCommand } from './commands/logs.ts';
 import { portForwardCommand } from './commands/port-forward.ts';
 import { pullCommand } from './commands/pull.ts';
+import { rolloutCommand, type RolloutVerb } from './commands/rollout.ts';
 import { scaleCommand } from './commands/scale.ts';
 
 const program = new Command('emu')
@@ -29,14 +30,14 @@ program
   .command('apply')
   .description('create or update objects from Kubernetes YAML files or directories')
   .requiredOption('-f, --filename <path...>', 'file or directory of manifests')
-  .option('--wait', 'wait until every applied StatefulSet is ready')
+  .option('--wait', 'wait until every applied StatefulSet and Deployment is ready')
   .option('--timeout <seconds>', 'with --wait: how long to wait', '300')
   .action((o) => applyCommand(o.filename, o));
 
 program
   .command('get')
   .description('list objects (pods, statefulsets, services, pvc, events, … — kubectl\'s names and short names)')
-  .argument('<type>', 'pods|statefulsets|services|endpoints|pvc|pv|configmaps|secrets|events|namespaces|nodes|…')
+  .argument('<type>', 'pods|deployments|replicasets|statefulsets|services|pvc|… or several: deploy,rs,pods')
   .argument('[names...]')
   .option('-o, --output <format>', 'wide|json|yaml|name')
   .option('-w, --watch', 'after listing, print each change')
@@ -63,12 +64,29 @@ program
 
 program
   .command('scale')
-  .description('set the number of replicas of a StatefulSet')
-  .argument('<type>', 'statefulset NAME or statefulset/NAME')
+  .description('set the number of replicas of a StatefulSet, Deployment or ReplicaSet')
+  .argument('<type>', 'statefulset|deployment|replicaset NAME, or TYPE/NAME')
   .argument('[names...]')
   .requiredOption('--replicas <n>', 'the new number of replicas')
   .option(...ns)
   .action((t, n, o) => scaleCommand(t, n, o));
+
+const rollout = program.command('rollout').description('manage the rollout of a Deployment or StatefulSet: status, history, undo, restart, pause, resume');
+const rolloutVerbs: [RolloutVerb, string][] = [
+  ['status', 'watch until the rollout is done, with kubectl\'s messages'],
+  ['history', 'list the revisions (--revision N: one in full)'],
+  ['undo', 'go back to the previous revision (or --to-revision N)'],
+  ['restart', 'replace every pod with a fresh one of the same template'],
+  ['pause', 'stop rolling out template changes (Deployment)'],
+  ['resume', 'roll out again (Deployment)'],
+];
+for (const [verb, description] of rolloutVerbs) {
+  const command = rollout.command(verb).description(description).argument('<type>', 'deployment/NAME, statefulset/NAME, or TYPE NAME').argument('[names...]').option(...ns);
+  if (verb === 'status') command.option('--timeout <duration>', 'give up after this long (90s, 5m)').option('-w, --watch [bool]', 'watch until done (--watch=false: print once)', (v) => v !== 'false', true);
+  if (verb === 'history') command.option('--revision <n>', 'show this revision\'s pod template');
+  if (verb === 'undo') command.option('--to-revision <n>', 'the revision to go back to (0: the previous one)');
+  command.action((t, n, o) => rolloutCommand(verb, t, n, o));
+}
 
 program
   .command('logs')

@@ -19,10 +19,10 @@ export function age(iso: string | undefined, now = Date.now()): string {
   return since(iso, new Date(now));
 }
 
-/** Columns padded like kubectl's tabwriter: three spaces between columns. */
-export function formatTable(rows: string[][]): string {
+/** Columns padded like kubectl's tabwriter: three spaces between columns (two in some of kubectl's own tables). */
+export function formatTable(rows: string[][], gap = 3): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('').trimEnd()).join('\n');
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + gap))).join('').trimEnd()).join('\n');
 }
 
 export interface TableView {

@@ -5,6 +5,7 @@
  */
 import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.d.ts';
+import { templateHash } from './template-hash.ts';
 import { readSpec } from './types.ts';
 
 export interface ControllerRevision {
@@ -14,32 +15,9 @@ export interface ControllerRevision {
   template: PodTemplateSpec;
 }
 
-/** JSON with object keys sorted at every level, so equal templates serialize identically. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-function fnv32a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
-// Kubernetes' rand.SafeEncodeString alphabet: no vowels, no look-alikes, so no accidental words.
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** `<set>-<hash>`, hashed like Kubernetes: FNV-32a, its decimal digits mapped onto the safe alphabet. */
+/** `<set>-<hash of the template>`. */
 export function revisionName(set: StatefulSet): string {
-  const digits = String(fnv32a(canonicalJson(set.spec?.template ?? {})));
-  const hash = [...digits].map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
-  return `${readSpec(set).name}-${hash}`;
+  return `${readSpec(set).name}-${templateHash(set.spec?.template)}`;
 }
 
 /** The set as of `revision`: its pod template swapped in (Kubernetes' ApplyRevision). */

@@ -2,8 +2,8 @@
  * The cluster: where emu's parts are put together, each a named part with its
  * dependencies handed in, as in Kubernetes itself — the API store (with its
  * per-type strategies), the scheduler, the controllers (StatefulSet,
- * namespace), the kubelet, the endpoints controller, cluster DNS, the service
- * proxies and the volume provisioner. Everything reads and writes the API;
+ * Deployment, ReplicaSet, namespace), the kubelet, the endpoints controller,
+ * cluster DNS, the service proxies and the volume provisioner. Everything reads and writes the API;
  * nothing talks to another part directly. It must run inside the node's
  * namespaces (see node/enter-node.ts); the daemon and `emu run` host it there.
  */
@@ -13,7 +13,9 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import { strategies } from '../api/strategies.ts';
 import { ApiStore, type ApiObject } from '../api/store.ts';
+import { DeploymentController } from '../controller/deployment-controller.ts';
 import { NamespaceController } from '../controller/namespace-controller.ts';
+import { ReplicaSetController } from '../controller/replicaset-controller.ts';
 import { revisionName } from '../controller/revision.ts';
 import { StatefulSetApiController } from '../controller/statefulset-api-controller.ts';
 import { EmuError } from '../errors.ts';
@@ -54,6 +56,8 @@ export class Cluster {
   readonly dns: ClusterDns;
   readonly scheduler: Scheduler;
   private readonly statefulSets: StatefulSetApiController;
+  private readonly replicaSets: ReplicaSetController;
+  private readonly deployments: DeploymentController;
   private readonly namespaces: NamespaceController;
   private readonly endpoints: EndpointsController;
   private readonly proxies: ServiceProxies;
@@ -67,6 +71,8 @@ export class Cluster {
     this.scheduler = new Scheduler(this.store, this.events, options.maxPods ?? podCapacity());
     this.kubelet = new Kubelet({ store: this.store, network: this.network, paths: options.paths, events: this.events, timeScale: options.timeScale ?? timeScaleFromEnv(), finalDeleteDelayMs: KUBELET_FINAL_DELETE_DELAY_MS });
     this.statefulSets = new StatefulSetApiController(this.store, this.events);
+    this.replicaSets = new ReplicaSetController(this.store, this.events);
+    this.deployments = new DeploymentController(this.store, this.events);
     this.namespaces = new NamespaceController(this.store);
     this.endpoints = new EndpointsController(this.store);
     this.dns = new ClusterDns(this.store, options.paths.dns, report('cluster DNS write failed'));
@@ -93,6 +99,8 @@ export class Cluster {
     cluster.scheduler.start();
     cluster.kubelet.start();
     cluster.statefulSets.start();
+    cluster.replicaSets.start();
+    cluster.deployments.start();
     cluster.namespaces.start();
     cluster.endpoints.start();
     cluster.proxies.start();
@@ -204,6 +212,8 @@ export class Cluster {
   async shutdown(): Promise<void> {
     this.scheduler.stop();
     await this.statefulSets.stop();
+    await this.deployments.stop();
+    await this.replicaSets.stop();
     this.namespaces.stop();
     this.endpoints.stop();
     this.volumes.stop();

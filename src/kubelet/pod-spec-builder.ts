@@ -35,7 +35,7 @@ interface PodIdentity {
 export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContext): Promise<RuntimePodSpec> {
   const namespace = pod.metadata?.namespace ?? 'default';
   const podSpec = pod.spec!;
-  const identity: PodIdentity = { name: pod.metadata!.name!, hostname: podSpec.hostname ?? pod.metadata!.name!, labels: { ...pod.metadata?.labels } };
+  const identity: PodIdentity = { name: pod.metadata!.name!, hostname: podSpec.hostname ?? podHostname(pod.metadata!.name!), labels: { ...pod.metadata?.labels } };
   const volumeDirs = new Map<string, { dir: string; readOnly: boolean }>();
 
   for (const volume of podSpec.volumes ?? []) {
@@ -82,6 +82,11 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     scratchDir,
     dnsDir: ctx.dnsDir,
   };
+}
+
+/** A pod without spec.hostname is named after itself, cut to a DNS label's 63 characters as the kubelet does. */
+export function podHostname(name: string): string {
+  return name.slice(0, 63).replace(/[-.]+$/, '');
 }
 
 async function prepareVolume(volume: Volume, namespace: string, dir: string, ctx: PodBuildContext): Promise<{ dir: string; readOnly: boolean }> {

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createConnection } from 'node:net';
 import { constants } from 'node:os';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import type { PodSubresources } from '../api/server.ts';
@@ -67,14 +67,8 @@ export class KubeletPodStreams implements PodSubresources {
     let closed = false;
     out.on('close', () => (closed = true));
     // Follow this incarnation until it is gone or the client leaves.
-    while (!closed && !worker.terminating && this.kubelet.workerFor(pod) === worker) {
-      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
-      offset = await copy(file, offset, out, (t) => stamp(t, Date.now()));
-    }
-    if (!closed) {
-      await copy(file, offset, out, (t) => stamp(t, Date.now()));
-      out.end();
-    }
+    await followFile(file, offset, out, () => closed || worker.terminating || this.kubelet.workerFor(pod) !== worker, (t) => stamp(t, Date.now()));
+    if (!closed) out.end();
   }
 
   upgrade(pod: ApiObject, subresource: 'exec' | 'attach' | 'portforward', request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -90,7 +84,7 @@ export class KubeletPodStreams implements PodSubresources {
       ws.on('message', (message: Buffer, isBinary: boolean) => session.receive(message, isBinary));
       ws.on('close', () => session.close());
       ws.on('error', () => session.close());
-      if (subresource === 'attach') return void session.finish(execFailure('attach is not supported by emu; use exec'));
+      if (subresource === 'attach') return void this.attach(pod, query, session, ws);
       this.exec(pod, query, session, ws);
     });
   }
@@ -113,6 +107,33 @@ export class KubeletPodStreams implements PodSubresources {
     else child.stdin!.end();
     ws.on('close', () => child.kill('SIGKILL'));
     child.on('close', (code, signal) => void session.finish(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
+  }
+
+  /**
+   * Attach: the container's output from the start of its current run (so a
+   * short command's output is not lost to the race between its start and the
+   * attach), until that run ends. Its stdin is not connected: emu does not
+   * emulate container stdin (`stdin: true`), so what the client types is dropped.
+   */
+  private async attach(pod: ApiObject, query: URLSearchParams, session: RemoteCommandSession, ws: WebSocket): Promise<void> {
+    const worker = this.worker(pod);
+    let container: string;
+    try {
+      container = containerName(pod as Pod & ApiObject, query.get('container'));
+    } catch (error) {
+      return void session.finish(execFailure((error as Error).message));
+    }
+    const status = () => worker.runtime?.status.containerStatuses.find((c) => c.name === container);
+    const first = status();
+    if (!worker.runtime || !first || (first.current.state === 'waiting' && first.restartCount === 0)) {
+      return void session.finish(execFailure(`container ${container} in pod ${pod.metadata.name} is not running`));
+    }
+    const run = first.current.state === 'waiting' ? first.restartCount - 1 : first.restartCount;
+    let closed = false;
+    ws.on('close', () => (closed = true));
+    const over = () => closed || worker.terminating || this.kubelet.workerFor(pod) !== worker || status()?.restartCount !== run || status()?.current.state !== 'running';
+    await followFile(worker.runtime.logFile(container, run), 0, session.stdout, over, (t) => t);
+    if (!closed) await session.finish(0);
   }
 
   private portForward(pod: ApiObject, query: URLSearchParams, ws: WebSocket, protocol: string): void {
@@ -165,7 +186,8 @@ function containerName(pod: Pod & ApiObject, requested: string | null): string {
   throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]${pod.spec?.initContainers?.length ? ` or one of the init containers: [${pod.spec.initContainers.map((c) => c.name).join(' ')}]` : ''}`);
 }
 
-async function copy(file: string, offset: number, out: ServerResponse, transform: (text: string) => string): Promise<number> {
+/** Copy what a file holds beyond `offset` to `out`; returns the new offset. */
+async function copy(file: string, offset: number, out: Writable, transform: (text: string) => string): Promise<number> {
   const size = (await stat(file).catch(() => ({ size: 0 }))).size;
   if (size <= offset) return offset;
   const chunks: Buffer[] = [];
@@ -174,4 +196,14 @@ async function copy(file: string, offset: number, out: ServerResponse, transform
   });
   out.write(transform(Buffer.concat(chunks).toString('utf8')));
   return size;
+}
+
+/** Copy a growing file to `out` from `offset` until `over()`, then what came last. */
+async function followFile(file: string, offset: number, out: Writable, over: () => boolean, transform: (text: string) => string): Promise<void> {
+  offset = await copy(file, offset, out, transform);
+  while (!over()) {
+    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+    offset = await copy(file, offset, out, transform);
+  }
+  await copy(file, offset, out, transform);
 }

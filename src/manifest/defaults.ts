@@ -1,5 +1,6 @@
 import type { Container, PodSpec, Probe } from 'kubernetes-types/core/v1.d.ts';
-import type { KubeObject, SecretObject, ServiceObject, StatefulSetObject } from './types.ts';
+import type { DeploymentObject, KubeObject, PersistentVolumeClaimObject, ReplicaSetObject, SecretObject, ServiceObject, StatefulSetObject } from './types.ts';
+import { DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_ROLLING_STEP } from './validate-deployment.ts';
 
 /**
  * What the Kubernetes 1.30 API server fills in when an object is created, so
@@ -7,12 +8,25 @@ import type { KubeObject, SecretObject, ServiceObject, StatefulSetObject } from 
  * Mutates and returns `object`, which must have passed validation.
  */
 export function applyDefaults(object: KubeObject): KubeObject {
-  object.metadata.namespace ||= 'default';
+  if (object.kind === 'Namespace') delete (object.metadata as { namespace?: string }).namespace;
+  else object.metadata.namespace ||= 'default';
   // The API server ignores status on create; controllers own it.
   delete (object as { status?: unknown }).status;
   switch (object.kind) {
     case 'StatefulSet':
       defaultStatefulSet(object);
+      break;
+    case 'Deployment':
+      defaultDeployment(object);
+      break;
+    case 'ReplicaSet':
+      defaultReplicaSet(object);
+      break;
+    case 'Pod':
+      defaultPodSpec(object.spec);
+      break;
+    case 'PersistentVolumeClaim':
+      defaultClaim(object);
       break;
     case 'Service':
       defaultService(object);
@@ -43,6 +57,29 @@ function defaultStatefulSet({ spec }: StatefulSetObject): void {
   spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
   spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
   defaultPodSpec(spec.template.spec!);
+}
+
+function defaultDeployment({ spec }: DeploymentObject): void {
+  spec.replicas ??= 1;
+  spec.strategy ??= {};
+  spec.strategy.type ??= 'RollingUpdate';
+  if (spec.strategy.type === 'RollingUpdate') {
+    spec.strategy.rollingUpdate ??= {};
+    spec.strategy.rollingUpdate.maxUnavailable ??= DEFAULT_ROLLING_STEP;
+    spec.strategy.rollingUpdate.maxSurge ??= DEFAULT_ROLLING_STEP;
+  }
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  defaultPodSpec(spec.template.spec!);
+}
+
+function defaultReplicaSet({ spec }: ReplicaSetObject): void {
+  spec.replicas ??= 1;
+  defaultPodSpec(spec.template!.spec!);
+}
+
+function defaultClaim({ spec }: PersistentVolumeClaimObject): void {
+  spec.volumeMode ??= 'Filesystem';
 }
 
 export function defaultPodSpec(pod: PodSpec): void {

@@ -30,6 +30,11 @@ export const FIELDS = {
   ConfigMap: { emulated: ['apiVersion', 'kind', 'metadata', 'data'], ignored: ['binaryData', 'immutable'] },
   Secret: { emulated: ['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type'], ignored: ['immutable'] },
   List: { emulated: ['apiVersion', 'kind', 'items'], ignored: ['metadata'] },
+  Deployment: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
+  ReplicaSet: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
+  Pod: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
+  // A namespace's spec holds only finalizers, which the API server manages.
+  Namespace: { emulated: ['apiVersion', 'kind', 'metadata'], ignored: ['spec', 'status'] },
 
   ObjectMeta: { emulated: ['name', 'namespace', 'labels', 'annotations'], ignored: OBJECT_META_READONLY },
   // The StatefulSet controller names pods and claims itself.
@@ -43,6 +48,13 @@ export const FIELDS = {
     ],
     ignored: [],
   },
+  DeploymentSpec: {
+    emulated: ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'],
+    ignored: [],
+  },
+  DeploymentStrategy: { emulated: ['type', 'rollingUpdate'], ignored: [] },
+  RollingUpdateDeployment: { emulated: ['maxSurge', 'maxUnavailable'], ignored: [] },
+  ReplicaSetSpec: { emulated: ['replicas', 'selector', 'template', 'minReadySeconds'], ignored: [] },
   StatefulSetUpdateStrategy: { emulated: ['type', 'rollingUpdate'], ignored: [] },
   RollingUpdateStatefulSetStrategy: { emulated: ['partition'], ignored: ['maxUnavailable'] },
   StatefulSetOrdinals: { emulated: ['start'], ignored: [] },
@@ -50,9 +62,9 @@ export const FIELDS = {
   LabelSelector: { emulated: ['matchLabels', 'matchExpressions'], ignored: [] },
   LabelSelectorRequirement: { emulated: ['key', 'operator', 'values'], ignored: [] },
 
-  // volumeClaimTemplates items. Access modes and size requests are standard
-  // in every StatefulSet manifest; they are validated but have no effect on a
-  // local directory, so they pass quietly.
+  // Standalone claims and volumeClaimTemplates items. Access modes and size
+  // requests are standard in every manifest; they are validated but have no
+  // effect on a local directory, so they pass quietly.
   PersistentVolumeClaim: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
   PersistentVolumeClaimSpec: {
     emulated: ['accessModes', 'resources', 'volumeMode'],

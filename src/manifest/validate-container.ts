@@ -129,8 +129,12 @@ function validateMounts(mounts: Field, mountable: ReadonlySet<string>): void {
   for (const mount of mounts.items()) {
     mount.required().checkFields('VolumeMount');
     const name = mount.field('name');
-    if (!mountable.has(name.required('name a volume or a volumeClaimTemplate').str()!))
-      name.fail(`no volume named ${quote(String(name.value))}; add it to spec.template.spec.volumes or spec.volumeClaimTemplates`);
+    if (!mountable.has(name.required('name a volume or a volumeClaimTemplate').str()!)) {
+      // The pod's volumes sit beside its containers: spec.volumes of a Pod, spec.template.spec.volumes of a workload.
+      const volumes = mounts.path.replace(/(?:init)?[cC]ontainers\[\d+\]\.volumeMounts$/, 'volumes');
+      const templates = volumes.startsWith('spec.template.') ? ' or spec.volumeClaimTemplates (StatefulSet)' : '';
+      name.fail(`no volume named ${quote(String(name.value))}; add it to ${volumes}${templates}`);
+    }
 
     const mountPath = mount.field('mountPath');
     const path = mountPath.required('set the absolute path to mount at').str()!;

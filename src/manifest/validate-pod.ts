@@ -1,22 +1,35 @@
 import type { Field } from './field.ts';
 import { configKey, dns1123Label, dns1123Subdomain, relativePath } from './names.ts';
 import { validateContainer } from './validate-container.ts';
-import { validateAnnotations, validateLabels } from './validate-meta.ts';
+import { validateAnnotations, validateLabels, validateMetadata } from './validate-meta.ts';
 
 const VOLUME_SOURCES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim'] as const;
 
-/** A StatefulSet's pod template; `claimNames` are its volumeClaimTemplates, also mountable. */
-export function validatePodTemplate(template: Field, claimNames: ReadonlySet<string>): void {
+/** Pods a controller keeps running are always restarted; Kubernetes rejects other policies in templates. */
+const TEMPLATE_RESTART_POLICIES = ['Always'] as const;
+const POD_RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
+
+/** A workload's pod template; `claimNames` are a StatefulSet's volumeClaimTemplates, also mountable. */
+export function validatePodTemplate(template: Field, claimNames: ReadonlySet<string> = new Set()): void {
   template.required('describe the pods to run').checkFields('PodTemplateSpec');
   const meta = template.field('metadata');
   meta.checkFields('PodTemplateMeta');
   validateLabels(meta.field('labels'));
   validateAnnotations(meta.field('annotations'));
-
   const spec = template.field('spec').required('list the pod containers in spec.template.spec.containers');
+  validatePodSpec(spec, claimNames, TEMPLATE_RESTART_POLICIES);
+}
+
+/** A bare Pod (kubectl run, kind: Pod): any restart policy; its claims are standalone PersistentVolumeClaims. */
+export function validatePod(root: Field): void {
+  root.checkFields('Pod');
+  validateMetadata(root.field('metadata'), 'Pod', dns1123Subdomain);
+  validatePodSpec(root.field('spec').required('list the pod containers in spec.containers'), new Set(), POD_RESTART_POLICIES);
+}
+
+function validatePodSpec(spec: Field, claimNames: ReadonlySet<string>, restartPolicies: readonly string[]): void {
   spec.checkFields('PodSpec');
-  // StatefulSet pods are always restarted; Kubernetes rejects other policies here.
-  spec.field('restartPolicy').oneOf(['Always']);
+  spec.field('restartPolicy').oneOf(restartPolicies);
   spec.field('terminationGracePeriodSeconds').intIn(0);
 
   const mountable = new Set([...validateVolumes(spec.field('volumes')), ...claimNames]);

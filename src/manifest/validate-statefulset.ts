@@ -1,9 +1,9 @@
 import type { Field } from './field.ts';
-import { dns1035Label, dns1123Label, labelValue, qualifiedName, quantity } from './names.ts';
+import { dns1035Label, dns1123Label } from './names.ts';
+import { validateClaimSpec } from './validate-claim.ts';
 import { validateAnnotations, validateLabels, validateMetadata } from './validate-meta.ts';
 import { validatePodTemplate } from './validate-pod.ts';
-
-const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+import { validatePodSelector, validateTemplateLabels } from './validate-selector.ts';
 
 /**
  * Pod names are `<name>-<ordinal>` and pods carry the label
@@ -43,57 +43,9 @@ export function validateStatefulSet(root: Field): void {
     rolling.fail('only allowed when updateStrategy.type is RollingUpdate', rolling.keyLocation);
   rolling.field('partition').intIn(0);
 
-  const selector = spec.field('selector').required('set matchLabels to the labels of spec.template.metadata.labels');
-  validateSelector(selector);
+  validatePodSelector(spec, 'StatefulSet');
   validatePodTemplate(spec.field('template'), validateClaimTemplates(spec.field('volumeClaimTemplates')));
-
-  const labels = spec.field('template').field('metadata').field('labels');
-  if (!selectorMatches(selector.value as Selector, (labels.value ?? {}) as Record<string, string>))
-    labels.fail('`selector` does not match template `labels`; give the template every label that spec.selector requires');
-}
-
-interface Selector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-function validateSelector(selector: Field): void {
-  selector.checkFields('LabelSelector');
-  validateLabels(selector.field('matchLabels'));
-  for (const requirement of selector.field('matchExpressions').items()) {
-    requirement.required().checkFields('LabelSelectorRequirement');
-    requirement.field('key').required('name the label').format(qualifiedName);
-    const operator = requirement.field('operator').required().oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-    const values = requirement.field('values');
-    const count = values.strings().length;
-    for (const value of values.items()) value.format(labelValue);
-    if ((operator === 'In' || operator === 'NotIn') && count === 0)
-      values.fail(`must be non-empty when operator is ${operator}`, requirement.location);
-    if ((operator === 'Exists' || operator === 'DoesNotExist') && count > 0)
-      values.fail(`must be empty when operator is ${operator}`);
-  }
-  const { matchLabels = {}, matchExpressions = [] } = selector.value as Selector;
-  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0)
-    selector.fail('empty selector is invalid for a StatefulSet; set matchLabels');
-}
-
-function selectorMatches(selector: Selector, labels: Record<string, string>): boolean {
-  const has = (key: string) => Object.hasOwn(labels, key);
-  return (
-    Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
-    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-      switch (operator) {
-        case 'In':
-          return has(key) && values.includes(labels[key]);
-        case 'NotIn':
-          return !has(key) || !values.includes(labels[key]);
-        case 'Exists':
-          return has(key);
-        default:
-          return !has(key);
-      }
-    })
-  );
+  validateTemplateLabels(spec);
 }
 
 /** Returns the claim template names, which volumeMounts may refer to. */
@@ -110,21 +62,7 @@ function validateClaimTemplates(templates: Field): Set<string> {
     names.add(name);
     validateLabels(meta.field('labels'));
     validateAnnotations(meta.field('annotations'));
-
-    const spec = template.field('spec');
-    spec.checkFields('PersistentVolumeClaimSpec');
-    for (const mode of spec.field('accessModes').items()) mode.required().oneOf(ACCESS_MODES);
-    const volumeMode = spec.field('volumeMode');
-    if (volumeMode.oneOf(['Filesystem', 'Block']) === 'Block')
-      volumeMode.unsupported('emu claims are directories; use volumeMode Filesystem');
-    const resources = spec.field('resources');
-    resources.checkFields('VolumeResourceRequirements');
-    for (const list of ['requests', 'limits']) {
-      for (const [, amount] of resources.field(list).entries()) {
-        if (typeof amount.value === 'number') amount.intIn(0);
-        else amount.required().format(quantity);
-      }
-    }
+    validateClaimSpec(template.field('spec'));
   }
   return names;
 }

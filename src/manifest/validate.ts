@@ -1,6 +1,11 @@
 import { quote, type Field } from './field.ts';
 import type { KubeKind } from './types.ts';
+import { validatePersistentVolumeClaim } from './validate-claim.ts';
 import { validateConfigMap } from './validate-configmap.ts';
+import { validateDeployment } from './validate-deployment.ts';
+import { validateNamespace } from './validate-namespace.ts';
+import { validatePod } from './validate-pod.ts';
+import { validateReplicaSet } from './validate-replicaset.ts';
 import { validateSecret } from './validate-secret.ts';
 import { validateService } from './validate-service.ts';
 import { validateStatefulSet } from './validate-statefulset.ts';
@@ -8,9 +13,14 @@ import { validateStatefulSet } from './validate-statefulset.ts';
 /** The kinds emu applies, each with the only apiVersion that serves it. */
 const KINDS: Record<KubeKind, { apiVersion: string; validate: (root: Field) => void }> = {
   StatefulSet: { apiVersion: 'apps/v1', validate: validateStatefulSet },
+  Deployment: { apiVersion: 'apps/v1', validate: validateDeployment },
+  ReplicaSet: { apiVersion: 'apps/v1', validate: validateReplicaSet },
+  Pod: { apiVersion: 'v1', validate: validatePod },
   Service: { apiVersion: 'v1', validate: validateService },
   ConfigMap: { apiVersion: 'v1', validate: validateConfigMap },
   Secret: { apiVersion: 'v1', validate: validateSecret },
+  PersistentVolumeClaim: { apiVersion: 'v1', validate: validatePersistentVolumeClaim },
+  Namespace: { apiVersion: 'v1', validate: validateNamespace },
 };
 
 export function isManifestKind(kind: string): kind is KubeKind {

@@ -10,6 +10,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject, ApiStore, Watch } from '../api/store.ts';
+import { RECOVERED_CLAIM_ANNOTATION } from '../api/strategies.ts';
 import { claimDirectory, type ClusterPaths } from '../engine/cluster-paths.ts';
 
 const CLAIMS = byKind('PersistentVolumeClaim')!;
@@ -43,7 +44,7 @@ export class VolumeProvisioner {
         this.store.create(CLAIMS, {
           apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',
-          metadata: { name, namespace, annotations: { 'emu.dev/recovered-from-disk': 'true' } },
+          metadata: { name, namespace, annotations: { [RECOVERED_CLAIM_ANNOTATION]: 'true' } },
           spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
         } as Claim);
       }

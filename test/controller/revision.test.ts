@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyRevision, canonicalJson, RevisionHistory, revisionName } from '../../src/controller/revision.ts';
+import { applyRevision, RevisionHistory, revisionName } from '../../src/controller/revision.ts';
+import { canonicalJson } from '../../src/controller/template-hash.ts';
 import { makeSet } from './helpers.ts';
 
 describe('revisionName', () => {

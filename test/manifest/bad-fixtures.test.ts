@@ -26,7 +26,7 @@ const CASES: [string, string, string, string, string][] = [
   ['service-name-digit.yaml', '5:9', 'metadata.name', 'start with a letter', INVALID],
   ['namespace-invalid.yaml', '6:14', 'metadata.namespace', 'invalid value "my_ns"', INVALID],
   ['missing-name.yaml', '5:3', 'metadata.name', 'required field is missing; name the ConfigMap', INVALID],
-  ['unknown-kind.yaml', '3:7', 'kind', 'kind "Deployment" is not supported by emu; supported kinds: StatefulSet (apps/v1), Service (v1)', UNSUPPORTED],
+  ['unknown-kind.yaml', '3:7', 'kind', 'kind "DaemonSet" is not supported by emu; supported kinds: StatefulSet (apps/v1), Deployment (apps/v1), ReplicaSet (apps/v1), Pod (v1)', UNSUPPORTED],
   ['kind-typo.yaml', '3:7', 'kind', 'did you mean "StatefulSet"?', INVALID],
   ['wrong-apiversion.yaml', '2:13', 'apiVersion', 'StatefulSet is served by apiVersion "apps/v1", not "v1"', INVALID],
   ['unknown-field.yaml', '15:7', 'spec.template.spec.containerz', 'unknown field "containerz" in PodSpec; did you mean "containers"?', INVALID],
@@ -50,6 +50,18 @@ const CASES: [string, string, string, string, string][] = [
   ['service-without-ports.yaml', '7:3', 'spec.ports', 'a Service needs ports unless it is headless', INVALID],
   ['duplicate-object.yaml', '12:9', 'metadata.name', 'duplicate ConfigMap "default/settings": already defined at', INVALID],
   ['list-bad-item.yaml', '14:13', 'metadata.labels[tier]', 'invalid value "front end"', INVALID],
+  ['deployment-restart-never.yaml', '20:22', 'spec.template.spec.restartPolicy', 'unsupported value "Never": must be one of "Always"', INVALID],
+  ['deployment-surge-not-percent.yaml', '13:17', 'spec.strategy.rollingUpdate.maxSurge', 'must be an integer or a percentage (e.g. 1 or "25%"), got "30"', INVALID],
+  ['deployment-no-room.yaml', '15:23', 'spec.strategy.rollingUpdate.maxUnavailable', 'may not be 0 when `maxSurge` is 0', INVALID],
+  ['deployment-recreate-with-rolling.yaml', '13:5', 'spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'", INVALID],
+  ['deployment-unavailable-over-100.yaml', '13:23', 'spec.strategy.rollingUpdate.maxUnavailable', 'must not be greater than 100%, got "150%"', INVALID],
+  ['deployment-deadline-below-min-ready.yaml', '12:28', 'spec.progressDeadlineSeconds', 'must be greater than minReadySeconds (30)', INVALID],
+  ['replicaset-empty-selector.yaml', '8:13', 'spec.selector', 'empty selector is invalid for a ReplicaSet', INVALID],
+  ['pod-restart-policy.yaml', '7:18', 'spec.restartPolicy', 'unsupported value "Sometimes": must be one of "Always", "OnFailure", "Never"', INVALID],
+  ['pod-missing-claim-volume.yaml', '11:13', 'spec.containers[0].volumeMounts[0].name', 'no volume named "shared"; add it to spec.volumes', INVALID],
+  ['pvc-block-mode.yaml', '8:15', 'spec.volumeMode', 'emu claims are directories', UNSUPPORTED],
+  ['pvc-bad-size.yaml', '10:16', 'spec.resources.requests[storage]', 'invalid value "ten gigs": must be a quantity', INVALID],
+  ['namespace-uppercase.yaml', '5:9', 'metadata.name', 'invalid value "Team_A"', INVALID],
 ];
 
 describe('malformed manifests', () => {

@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { parseManifestText, type KubeObject } from '../../src/manifest/index.ts';
 
 const load = (text: string): KubeObject => parseManifestText(text, 'test.yaml')[0].object;
+const deploymentYaml = (specLine: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  ${specLine}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: nginx, image: nginx:1.25}]
+`;
 
 describe('Kubernetes defaults', () => {
   it('fill in a minimal StatefulSet', () => {
@@ -101,5 +113,52 @@ stringData: {password: s3cret}
       type: 'Opaque',
       data: { user: 'YWRtaW4=', password: Buffer.from('s3cret').toString('base64') },
     });
+  });
+  it('fill in a Deployment as apps/v1 does (RollingUpdate 25%/25%, history 10, deadline 600 s)', () => {
+    const object = load(deploymentYaml(''));
+    if (object.kind !== 'Deployment') throw new Error('expected a Deployment');
+    const { template, ...spec } = object.spec;
+    expect(spec).toEqual({
+      selector: { matchLabels: { app: 'web' } },
+      replicas: 1,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+    });
+    expect(template.spec).toMatchObject({ restartPolicy: 'Always', terminationGracePeriodSeconds: 30 });
+  });
+
+  it('leave Recreate without rollingUpdate, and keep a bare Pod\'s restartPolicy', () => {
+    const deployment = load(deploymentYaml('strategy: {type: Recreate}'));
+    if (deployment.kind !== 'Deployment') throw new Error('expected a Deployment');
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const pod = load(`
+apiVersion: v1
+kind: Pod
+metadata: {name: once}
+spec:
+  restartPolicy: OnFailure
+  containers: [{name: main, image: busybox:1.36}]
+`);
+    if (pod.kind !== 'Pod') throw new Error('expected a Pod');
+    expect(pod.spec).toMatchObject({ restartPolicy: 'OnFailure', terminationGracePeriodSeconds: 30 });
+    expect(pod.metadata.namespace).toBe('default');
+  });
+
+  it('give a Namespace no namespace, and a claim volumeMode Filesystem', () => {
+    const [ns, claim] = parseManifestText(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-a}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: shared, namespace: team-a}
+spec:
+  accessModes: [ReadWriteMany]
+  resources: {requests: {storage: 1Gi}}
+`, 'test.yaml').map((m) => m.object);
+    expect(ns.metadata).toEqual({ name: 'team-a' });
+    expect((claim as { spec?: unknown }).spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' });
   });
 });

@@ -1,5 +1,6 @@
 import { applyObjects } from '../../client/apply.ts';
-import { waitForStatefulSet } from '../../client/rollout.ts';
+import { byKind } from '../../api/resources.ts';
+import { waitForRollout, waitForStatefulSet } from '../../client/rollout.ts';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { ensureDaemon } from '../../daemon/launch.ts';
 import { pullImages } from '../../images/pull.ts';
@@ -7,6 +8,8 @@ import { formatWarning, loadManifests } from '../../manifest/load.ts';
 import type { ApiObject } from '../../api/store.ts';
 import { terminalProgress } from '../../util/progress.ts';
 import { imagesOf } from '../images-of.ts';
+
+const DEPLOYMENTS = byKind('Deployment')!;
 
 /**
  * emu apply -f: everything that can fail on bad input (parsing, validation,
@@ -25,10 +28,12 @@ export async function applyCommand(files: string[], options: { wait?: boolean; t
   const applied = await applyObjects(api, [...sources.keys()], where);
   for (const { line } of applied) console.log(line);
   if (!options.wait) return;
+  const timeoutMs = Number(options.timeout ?? 300) * 1000;
   for (const m of manifests) {
-    if (m.object.kind !== 'StatefulSet') continue;
     const { name, namespace } = m.object.metadata;
-    await waitForStatefulSet(api, namespace, name, { timeoutMs: Number(options.timeout ?? 300) * 1000, progress: terminalProgress() });
-    console.log(`statefulset.apps/${name} ready`);
+    if (m.object.kind === 'StatefulSet') await waitForStatefulSet(api, namespace, name, { timeoutMs, progress: terminalProgress() });
+    else if (m.object.kind === 'Deployment') await waitForRollout(api, DEPLOYMENTS, namespace, name, { timeoutMs, progress: terminalProgress() });
+    else continue;
+    console.log(`${m.object.kind.toLowerCase()}.apps/${name} ready`);
   }
 }

@@ -1,14 +1,15 @@
-import type { StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
+import type { Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
 import type { Endpoints, Event, Pod, Service } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../../api/resources.ts';
 import type { ApiObject } from '../../api/store.ts';
 import { claimDirectory, clusterPaths } from '../../engine/cluster-paths.ts';
 import { EmuError } from '../../errors.ts';
 import { connect, typedNames } from '../context.ts';
-import { describePod, describeService, describeStatefulSet } from '../describe-printer.ts';
+import { isControlledBy } from '../../controller/controller-ref.ts';
+import { describeDeployment, describePod, describeService, describeStatefulSet } from '../describe-printer.ts';
 import { formatObjects } from '../printers.ts';
 
-/** emu describe pod|statefulset|service NAME: the object in kubectl's describe layout, with its events. */
+/** emu describe pod|statefulset|deployment|service NAME: the object in kubectl's describe layout, with its events. */
 export async function describeCommand(first: string, rest: string[], options: { namespace?: string }): Promise<void> {
   const { type, names } = typedNames(first, rest);
   if (names.length === 0) throw new EmuError('USAGE', `you must specify the name of the ${type.singular} to describe`);
@@ -28,6 +29,11 @@ export async function describeCommand(first: string, rest: string[], options: { 
       case 'StatefulSet':
         out.push(describeStatefulSet(object as StatefulSet & ApiObject, events));
         break;
+      case 'Deployment': {
+        const sets = (await api.list<ReplicaSet & ApiObject>(byKind('ReplicaSet')!, { namespace })).items.filter((rs) => isControlledBy(rs, object));
+        out.push(describeDeployment(object as Deployment & ApiObject, sets, events));
+        break;
+      }
       case 'Service':
         out.push(describeService(object as Service & ApiObject, await api.find<Endpoints & ApiObject>(byKind('Endpoints')!, namespace, name), events));
         break;
