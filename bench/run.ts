@@ -8,7 +8,7 @@ import { cpus, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '../src/engine/cluster.ts';
 import { clusterPaths } from '../src/engine/cluster-paths.ts';
-import { nodeCommand } from '../src/node/enter-node.ts';
+import { insideNode, nodeCommand } from '../src/node/enter-node.ts';
 import { benchBareMariadb } from './baseline-mariadb.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
 import { benchMysql, benchMysqlScenario } from './mysql.ts';
@@ -81,11 +81,11 @@ function report(rows: Row[]): void {
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }
 
-if (process.pid === 1 && process.env.EMU_NODE === '1') {
+if (insideNode()) {
   await main();
   process.exit(0);
 } else {
-  // Re-run this file as the PID 1 of a fresh node.
+  // Re-run this file inside a fresh node.
   const { file, args } = nodeCommand([]);
   const child = spawn(file, [...args.slice(0, args.indexOf(process.execPath) + 1), '--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, EMU_NODE: '1' } });
   child.on('exit', (code) => process.exit(code ?? 1));

@@ -12,7 +12,7 @@ import { DaemonClient } from './client.ts';
 export interface DaemonInfo {
   /** The `unshare` process on the host. */
   unsharePid: number;
-  /** The node's PID 1 as the host sees it: the handle for nsenter (exec). */
+  /** The node's PID 1 (its init) as the host sees it: the handle for nsenter (exec). */
   nodePid: number;
 }
 

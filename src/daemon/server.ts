@@ -13,7 +13,7 @@ type Method = (params: Params, socket: Socket) => Promise<unknown>;
 
 /**
  * The long-running cluster behind `emu apply`: the engine plus a Unix socket
- * that only its user can open (the directory is 0700). Runs as the node's PID 1.
+ * that only its user can open (the directory is 0700). Runs in the node, as the only child of its init.
  */
 export class DaemonServer {
   private server?: Server;

@@ -96,3 +96,27 @@ export async function downAndCleanup(t: { env: Record<string, string>; home: str
   t.cleanup();
   return left;
 }
+
+/** The daemon's record of its node: the unshare process on the host and the node's PID 1. */
+export function daemonInfo(home: string, cluster: string): { unsharePid: number; nodePid: number } {
+  return JSON.parse(readFileSync(`${home}/clusters/${cluster}/run/daemon.json`, 'utf8'));
+}
+
+/** Zombie processes (state Z) among the descendants of `pid`: children nobody reaped. */
+export function zombiesUnder(pid: number): string[] {
+  const stat = new Map<string, { ppid: string; state: string; name: string }>();
+  for (const p of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const [state, ppid] = text.replace(/^.*\) /, '').split(' ');
+      stat.set(p, { ppid, state, name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const under = (p: string): boolean => {
+    for (let q = stat.get(p)?.ppid, hops = 0; q && q !== '0' && hops < 64; q = stat.get(q)?.ppid, hops++) if (q === String(pid)) return true;
+    return false;
+  };
+  return [...stat].filter(([p, s]) => s.state === 'Z' && under(p)).map(([p, s]) => `${p} ${s.name}`);
+}
