@@ -11,6 +11,14 @@ import { portForwardCommand } from './commands/port-forward.ts';
 import { pullCommand } from './commands/pull.ts';
 import { scaleCommand } from './commands/scale.ts';
 
+// `emu get pods | head -1`: when the reader goes away, end quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const program = new Command('emu')
   .description('Run Kubernetes StatefulSets on this machine as real namespaced processes')
   .option('--cluster <name>', 'which local cluster (default: $EMU_CLUSTER or "default")')
