@@ -136,6 +136,11 @@ try {
   } else if (error instanceof EmuError) {
     console.error(`error: ${error.message}`);
     process.exitCode = 1;
+  } else if (['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) {
+    // A file of another user's cluster, say: one line, never a stack trace.
+    const { code, path } = error as NodeJS.ErrnoException;
+    console.error(`error: permission denied (${code}): ${path ?? String(error)}; is it another user's? use your own EMU_HOME`);
+    process.exitCode = 1;
   } else {
     console.error(error);
     process.exitCode = 1;

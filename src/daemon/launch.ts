@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmuError } from '../errors.ts';
-import type { ClusterPaths } from '../engine/cluster-paths.ts';
+import { makeClusterDir, type ClusterPaths } from '../engine/cluster-paths.ts';
 import { nodeCommand } from '../node/enter-node.ts';
 import { pollUntil } from '../util/deadline.ts';
 import { isAlive, waitForOnlyChild } from '../util/proc.ts';
@@ -34,7 +34,7 @@ export async function ensureDaemon(paths: ClusterPaths): Promise<DaemonClient> {
 /** Take the start lock (undefined: another emu started the daemon meanwhile). */
 async function startLock(paths: ClusterPaths, client: DaemonClient): Promise<(() => Promise<void>) | undefined> {
   const lock = join(paths.root, 'start.lock');
-  await mkdir(paths.root, { recursive: true });
+  await makeClusterDir(paths);
   for (;;) {
     try {
       await writeFile(lock, String(process.pid), { flag: 'wx' });

@@ -1,3 +1,4 @@
+import { chmod, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmuError } from '../errors.ts';
@@ -22,6 +23,15 @@ export interface ClusterPaths {
   socket: string;
   daemonInfo: string;
   daemonLog: string;
+}
+
+/**
+ * Create the cluster directory (if missing) accessible only to its owner: volumes,
+ * projected Secrets and logs below it stay private to that user, whatever their modes.
+ */
+export async function makeClusterDir(paths: ClusterPaths): Promise<void> {
+  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  await chmod(paths.root, 0o700);
 }
 
 export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home = process.env.EMU_HOME ?? join(homedir(), '.emu')): ClusterPaths {

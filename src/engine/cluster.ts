@@ -20,7 +20,7 @@ import { PodRuntime } from '../runtime/pod-runtime.ts';
 import type { PodStatus } from '../runtime/pod-spec.ts';
 import { timeScaleFromEnv } from '../runtime/backoff.ts';
 import type { Progress } from '../util/progress.ts';
-import type { ClusterPaths } from './cluster-paths.ts';
+import { makeClusterDir, type ClusterPaths } from './cluster-paths.ts';
 import { dnsServices, selectorMatches, targetPortFor, type EndpointPod } from './endpoints.ts';
 import { ObjectStore, RESOURCE_NAMES, type ApplyOutcome } from './object-store.ts';
 import { buildPod } from './pod-builder.ts';
@@ -96,6 +96,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
   static async start(options: ClusterOptions): Promise<Cluster> {
     const cluster = new Cluster(options);
     const { paths } = options;
+    await makeClusterDir(paths);
     await mkdir(paths.dns, { recursive: true });
     await mkdir(paths.volumes, { recursive: true });
     await rm(paths.pods, { recursive: true, force: true });

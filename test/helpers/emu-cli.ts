@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/emu.mjs`;
@@ -33,6 +33,14 @@ export interface CliResult {
   stdout: string;
   stderr: string;
 }
+
+/** Runs a command as the unprivileged user `nobody` (no supplementary groups). */
+export function asNobody(command: string[], options: { env?: Record<string, string>; extendEnv?: boolean } = {}) {
+  return execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command], { ...options, reject: false, stdin: 'ignore' });
+}
+
+/** Can `nobody` read this checkout (not so under a 0700 /root, say)? The unprivileged tests need it. */
+export const checkoutReadableByNobody = execaSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'test', '-r', `${ROOT}node_modules/tsx/package.json`], { reject: false }).exitCode === 0;
 
 /** Run the emu CLI as a user would. */
 export async function emu(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliResult> {
