@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? 'core,mysql,es').split(',');
   try {
     if (only.includes('core')) {
-      const start = await benchPodStart(cluster.network, `${home}/podstart`);
+      const start = await benchPodStart(cluster.runtime, `${home}/podstart`);
       const overhead = start.emu.median - start.bare.median;
       rows.push({ what: `pod start, median of ${start.emu.n} (sandbox + network + container \`true\`)`, emu: ms(start.emu.median), baseline: `${ms(start.bare.median)} (bare unshare, same namespaces, \`true\`)`, goal: 'overhead ≤ 10 ms', met: overhead <= 10 });
       rows.push({ what: 'pod start overhead over bare unshare (median difference)', emu: ms(overhead), baseline: '—', goal: '≤ 10 ms', met: overhead <= 10 });

@@ -61,9 +61,9 @@ export class DaemonServer {
       exec: async (p) => {
         const pod = c.pod(ns(p), p.name);
         const container = this.containerName(pod.runtime.spec, p.container);
-        const target = pod.runtime.execTarget(container);
+        const target = pod.runtime.container(container);
         if (!target) throw new EmuError('NOT_FOUND', `container ${container} is not running in pod ${p.name}`);
-        return target;
+        return { argv: await target.execCommandLine(p.command as string[]) };
       },
       dial: async (p, socket) => this.dial(p, socket),
       watch: async (_p, socket) => {

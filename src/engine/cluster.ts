@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { parsePodName } from '../controller/pod-identity.ts';
 import { revisionName } from '../controller/revision.ts';
@@ -16,6 +15,9 @@ import { renderHostsFile, writeHostsFile } from '../network/hosts-file.ts';
 import { NodeNetwork, type NodeNetworkOptions } from '../network/node-network.ts';
 import { installClusterHosts } from '../network/node-dns.ts';
 import { ServiceProxy } from '../network/service-proxy.ts';
+import type { ContainerRuntime } from '../runtime/container-runtime.ts';
+import { execCollect } from '../runtime/exec.ts';
+import { NativeRuntime } from '../runtime/native/native-runtime.ts';
 import { PodRuntime } from '../runtime/pod-runtime.ts';
 import type { PodStatus } from '../runtime/pod-spec.ts';
 import { timeScaleFromEnv } from '../runtime/backoff.ts';
@@ -66,6 +68,8 @@ export interface ClusterOptions extends NodeNetworkOptions {
 export class Cluster extends EventEmitter<{ change: [] }> {
   readonly objects = new ObjectStore();
   readonly network: NodeNetwork;
+  /** Runs the pods' sandboxes and containers (set up by start). */
+  runtime!: ContainerRuntime;
   readonly events: ClusterEvent[] = [];
   private readonly pods = new Map<string, PodRecord>();
   private readonly controller: StatefulSetController;
@@ -101,6 +105,8 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     await mkdir(paths.volumes, { recursive: true });
     await rm(paths.pods, { recursive: true, force: true });
     await cluster.network.setUp();
+    // Before installClusterHosts: the runtime keeps the host's own /etc for pods.
+    cluster.runtime = await NativeRuntime.create({ stateDir: paths.run, network: cluster.network, seed: paths.root });
     await writeHostsFile(paths.dns, renderHostsFile([]));
     await installClusterHosts(paths.run, paths.dns, cluster.network.pods.gateway);
     return cluster;
@@ -277,11 +283,10 @@ export class Cluster extends EventEmitter<{ change: [] }> {
   async exec(namespace: string, podName: string, command: string[], options: { container?: string; timeoutMs?: number } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     const pod = this.pod(namespace, podName);
     const container = options.container ?? pod.runtime.spec.containers[0].name;
-    const target = pod.runtime.execTarget(container);
+    const target = pod.runtime.container(container);
     if (!target) throw new EmuError('NOT_FOUND', `container ${container} is not running in pod ${podName}`);
-    const [file, ...args] = [...target.nsenter, 'env', '-i', ...target.env, ...command];
-    const result = await execa(file, args, { reject: false, timeout: options.timeoutMs ?? 60_000, stdin: 'ignore' });
-    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    const result = await execCollect(target, command, options.timeoutMs ?? 60_000);
+    return { exitCode: result.timedOut ? 1 : result.exitCode, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Names resolve exactly as pods see them: from the cluster hosts file. */
@@ -333,14 +338,14 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     const uid = randomUUID();
     const name = `${set.metadata.name}-${ordinal}`;
     const scratch = join(this.paths.pods, namespace, name, uid.slice(0, 8));
-    const built = await buildPod(set, ordinal, revision, scratch, {
+    const built = await buildPod(set, ordinal, revision, uid, scratch, {
       configMap: (ns, n) => this.objects.get('ConfigMap', ns, n),
       secret: (ns, n) => this.objects.get('Secret', ns, n),
       claimDir: (ns, claim) => this.claimDir(ns, claim),
       dnsDir: this.paths.dns,
       hostIP: this.network.pods.gateway,
     });
-    const runtime = new PodRuntime(built.spec, this.network, this.timeScale);
+    const runtime = new PodRuntime(built.spec, this.runtime, this.timeScale);
     const templateSpec = set.spec.template.spec!;
     const record: PodRecord = {
       uid,
@@ -360,6 +365,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     this.pods.set(`${namespace}/${name}`, record);
     const podObject = `Pod/${namespace}/${name}`;
     this.record({ type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to emu`, object: podObject });
+    runtime.on('event', (event) => this.record({ ...event, object: podObject }));
     let last: PodStatus['reason'] = '';
     runtime.on('change', () => {
       const status = runtime.status;
@@ -370,14 +376,11 @@ export class Cluster extends EventEmitter<{ change: [] }> {
       }
       this.podChanged(record);
     });
-    try {
-      await runtime.start();
-    } catch (error) {
-      this.pods.delete(`${namespace}/${name}`);
-      this.podChanged(record);
-      throw error;
-    }
-    this.record({ type: 'Normal', reason: 'Started', message: `Started pod sandbox with IP ${runtime.status.podIP}`, object: podObject });
+    // The pod exists from now on; its sandbox comes up (or is retried) in the background.
+    void runtime.start().then(
+      () => runtime.status.podIP && this.record({ type: 'Normal', reason: 'Started', message: `Started pod sandbox with IP ${runtime.status.podIP}`, object: podObject }),
+      (error: Error) => this.record({ type: 'Warning', reason: 'FailedCreatePodSandBox', message: error.message, object: podObject }),
+    );
   }
 
   private stopPod(pod: PodRecord, gracePeriodSeconds?: number, reason?: DeleteReason): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
-import { DNS_MOUNT_POINT } from '../runtime/mount-plan.ts';
+import { DNS_MOUNT_POINT, resolvConf } from './dns-files.ts';
 
 /**
  * Make the node's (and so every pod's) /etc/hosts the cluster's hosts file.
@@ -17,10 +17,7 @@ export async function installClusterHosts(runDir: string, dnsDir: string, nodeIp
   await mkdir(join(layer, 'upper', DNS_MOUNT_POINT.slice('/etc/'.length)), { recursive: true });
   await mkdir(join(layer, 'work'), { recursive: true });
   await symlink(`${DNS_MOUNT_POINT}/hosts`, join(layer, 'upper', 'hosts'));
-  // Names missing from the hosts file must fail at once, not after the host's
-  // nameserver (unreachable from the node) times out: the node's own address has
-  // no DNS server, so a query there is refused immediately.
-  await writeFile(join(layer, 'upper', 'resolv.conf'), `# emu: cluster names come from /etc/hosts\nnameserver ${nodeIp}\noptions timeout:1 attempts:1\n`);
+  await writeFile(join(layer, 'upper', 'resolv.conf'), resolvConf(nodeIp));
   try {
     await execa('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=/etc,upperdir=${layer}/upper,workdir=${layer}/work`, '/etc']);
     await execa('mount', ['--bind', dnsDir, DNS_MOUNT_POINT]);
