@@ -1,5 +1,6 @@
 import { quote, type Field } from './field.ts';
 import { configKey, dns1123Label, dns1123Subdomain, envVarName, portName, relativePath } from './names.ts';
+import { validateSecurityContext } from './validate-security.ts';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
@@ -31,6 +32,7 @@ export function validateContainer(c: Field, mountable: ReadonlySet<string>, init
   validateEnv(c.field('env'));
   validateEnvFrom(c.field('envFrom'));
   validateMounts(c.field('volumeMounts'), mountable);
+  validateSecurityContext(c.field('securityContext'));
 
   // Kubernetes allows probes on init containers only for sidecars.
   const sidecar = c.field('restartPolicy').value === 'Always';

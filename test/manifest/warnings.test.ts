@@ -77,4 +77,27 @@ spec:
       'spec.template.spec.containers[0].lifecycle',
     ]);
   });
+
+  it('name only the securityContext fields emu does not emulate (seccomp, SELinux…)', () => {
+    const text = `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: s}
+spec:
+  selector: {matchLabels: {app: s}}
+  template:
+    metadata: {labels: {app: s}}
+    spec:
+      securityContext: {runAsUser: 1000, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}}
+      shareProcessNamespace: true
+      containers:
+      - name: c
+        image: i
+        securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}, seLinuxOptions: {level: "s0:c1"}}
+`;
+    expect(parseManifestText(text, 's.yaml')[0].warnings.map((w) => w.fieldPath)).toEqual([
+      'spec.template.spec.securityContext.seccompProfile',
+      'spec.template.spec.containers[0].securityContext.seLinuxOptions',
+    ]);
+  });
 });

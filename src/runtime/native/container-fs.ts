@@ -55,12 +55,13 @@ export function prepareContainerFs(input: ContainerFsInput): ContainerFs {
     mkdirSync(join(fs.rootfs, extra));
     own(join(fs.rootfs, extra));
   }
+  const lowerDirs = new Map(input.view.entries.flatMap((e) => (e.kind === 'dir' ? [[e.name, e] as const] : [])));
   for (const base of [fs.upperDir, fs.workDir]) {
     mkdirSync(base);
     for (const dir of input.view.overlayDirs) {
       const path = join(base, dir);
-      const lower = statSync(`/${dir}`);
-      mkdirSync(path, { mode: lower.mode & 0o7777 });
+      const lower = lowerDirs.get(dir)!;
+      mkdirSync(path, { mode: lower.mode });
       own(path, base === fs.upperDir ? lower.uid : 0, base === fs.upperDir ? lower.gid : 0);
     }
   }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { EmuError } from '../../errors.ts';
 import { pollUntil } from '../../util/deadline.ts';
 
-/** By absolute path: a container's PATH never decides which runtime runs. */
-export const CRUN = '/usr/bin/crun';
+/** Where Debian installs crun. */
+export const INSTALLED_CRUN = '/usr/bin/crun';
 
 /**
  * crun, the OCI runtime that builds each container. Containers run in the
@@ -18,8 +18,16 @@ export class Crun {
   constructor(
     /** crun's state (one directory per live container), private to the cluster. */
     readonly stateDir: string,
-  ) {
-    if (!existsSync(CRUN)) throw new EmuError('RUNTIME_FAILED', 'emu runs containers with crun, which is not installed; install it: apt-get install crun');
+    /**
+     * The binary to run, by absolute path (a container's PATH never decides).
+     * On a read-only mount, crun skips copying itself into memory before each
+     * run (its guard against a container overwriting the runtime's binary).
+     */
+    readonly binary: string,
+  ) {}
+
+  static ensureInstalled(): void {
+    if (!existsSync(INSTALLED_CRUN)) throw new EmuError('RUNTIME_FAILED', 'emu runs containers with crun, which is not installed; install it: apt-get install crun');
   }
 
   private global(logFile?: string): string[] {
@@ -28,7 +36,7 @@ export class Crun {
 
   /** Start `crun run` for the bundle; crun's own errors go to `<bundle>/crun.log`, the container's pid to `<bundle>/pid`. */
   run(id: string, bundle: string, stdio: StdioOptions): ChildProcess {
-    return spawn(CRUN, [...this.global(join(bundle, 'crun.log')), 'run', '--bundle', bundle, '--pid-file', join(bundle, 'pid'), id], { stdio });
+    return spawn(this.binary, [...this.global(join(bundle, 'crun.log')), 'run', '--bundle', bundle, '--pid-file', join(bundle, 'pid'), id], { stdio });
   }
 
   /** The container's init as the node sees it, once crun has created it (0 if crun ended first). */
@@ -47,7 +55,7 @@ export class Crun {
 
   /** Arguments of `crun exec` for a process described in `processFile`. */
   execArgs(id: string, processFile: string): string[] {
-    return [CRUN, ...this.global(), 'exec', '--process', processFile, id];
+    return [this.binary, ...this.global(), 'exec', '--process', processFile, id];
   }
 
   /** Drop the state of a container whose crun was killed before it could clean up. */

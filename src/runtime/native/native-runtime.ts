@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmuError } from '../../errors.ts';
 import { insideNode } from '../../node/enter-node.ts';
 import type { ContainerRuntime, PodSandbox, SandboxConfig } from '../container-runtime.ts';
-import { Crun } from './crun.ts';
+import { Crun, INSTALLED_CRUN } from './crun.ts';
 import { readHostView, type HostView } from './host-view.ts';
 import { IdRangePool } from './id-ranges.ts';
 import { NativeSandbox, type PodNetwork } from './native-sandbox.ts';
@@ -46,6 +46,8 @@ export interface NativeRuntimeOptions {
 const LAYERS = '/sys/fs/cgroup/emu';
 /** The host's /etc as the node found it (see directLower). */
 const HOST_ETC = '/sys/fs/cgroup/host-etc';
+/** crun, read-only (see Crun.binary). */
+const CRUN = '/sys/fs/cgroup/crun';
 
 export class NativeRuntime implements ContainerRuntime {
   private constructor(
@@ -76,7 +78,8 @@ export class NativeRuntime implements ContainerRuntime {
 
   static async create(options: NativeRuntimeOptions): Promise<NativeRuntime> {
     if (!insideNode()) throw new EmuError('RUNTIME_FAILED', 'the native runtime runs only inside an emu node (see node/enter-node.ts)');
-    const crun = new Crun(join(options.stateDir, 'crun'));
+    Crun.ensureInstalled();
+    const crun = new Crun(join(options.stateDir, 'crun'), CRUN);
     mkdirSync(crun.stateDir, { recursive: true });
     const layers = join(options.stateDir, 'containers');
     mkdirSync(layers, { recursive: true });
@@ -92,6 +95,8 @@ export class NativeRuntime implements ContainerRuntime {
       await execa('mount', ['--bind', layers, LAYERS]);
       mkdirSync(HOST_ETC, { mode: 0o755 });
       await execa('mount', ['--bind', '/etc', HOST_ETC]);
+      writeFileSync(CRUN, '');
+      await execa('mount', ['--bind', '-o', 'ro', INSTALLED_CRUN, CRUN]);
     } catch (error) {
       throw new EmuError('RUNTIME_FAILED', `could not prepare the node for crun: ${(error as { stderr?: string }).stderr ?? error}`, { cause: error });
     }

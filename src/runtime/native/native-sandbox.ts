@@ -102,16 +102,18 @@ export class NativeSandbox implements PodSandbox {
     signalQuietly(this.pid, signal);
   }
 
-  /** Everything still running in the pod is killed; then the network address and ids go back to their pools. */
+  /** Whatever still runs in the pod is killed; the network address and ids go back to their pools. */
   remove(): Promise<void> {
     this.removed ??= (async () => {
-      await this.signalAll('SIGKILL'); // crun exits once the sandbox's init is gone
-      await this.exited;
+      // The containers are stopped by now, their processes gone with their PID
+      // namespaces; with a shared one, they all die with the sandbox's init.
+      signalQuietly(this.pid, 'SIGKILL');
+      await this.exited; // crun exits once the sandbox's init is gone
       await this.runtime.crun.forget(this.id);
       this.runtime.network.detachPod(this.address.ip);
       if (this.ids) this.runtime.releaseIds(this.ids);
-      // The containers' writable layers go with the pod.
-      await rm(this.dir, { recursive: true, force: true });
+      // The containers' writable layers go with the pod (in the background: nothing uses them now).
+      void rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
     })();
     return this.removed;
   }
