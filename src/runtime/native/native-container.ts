@@ -48,8 +48,7 @@ export class NativeContainer implements Container {
       return failed(`user ${security.uid}:${security.gid} is not available: emu runs unprivileged here, so a pod has only root (0); run emu as root to use other user ids`);
     }
     try {
-      const userNamespace = sandbox.ids !== undefined;
-      const rootId = userNamespace && runtime.hasIdRanges ? sandbox.ids!.hostId : undefined;
+      const rootId = sandbox.ids && runtime.hasIdRanges ? sandbox.ids.hostId : undefined;
       const fs = prepareContainerFs({
         dir: bundle,
         view: runtime.view,
@@ -73,7 +72,8 @@ export class NativeContainer implements Container {
         mounts: config.mounts,
         dnsDir: sandbox.config.dnsDir,
         sandboxPid: sandbox.pid,
-        userNamespace,
+        ids: sandbox.ids,
+        nodeCapabilities: runtime.capabilities,
         shareProcessNamespace: sandbox.config.shareProcessNamespace,
       });
       writeFileSync(join(bundle, 'config.json'), JSON.stringify(oci));
@@ -144,7 +144,7 @@ export class NativeContainer implements Container {
   private writeProcess(command: string[]): string {
     const file = join(this.bundle, `exec-${this.execs++}.json`);
     const { env, workingDir, security } = this.config;
-    writeFileSync(file, JSON.stringify(containerProcess(command, env, workingDir, security)));
+    writeFileSync(file, JSON.stringify(containerProcess(command, env, workingDir, security, this.sandbox.runtime.capabilities)));
     return file;
   }
 }

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { EmuError } from '../../errors.ts';
 import { insideNode } from '../../node/enter-node.ts';
 import type { ContainerRuntime, PodSandbox, SandboxConfig } from '../container-runtime.ts';
+import { ALL_CAPABILITIES } from '../capabilities.ts';
 import { Crun, INSTALLED_CRUN } from './crun.ts';
 import { readHostView, type HostView } from './host-view.ts';
 import { IdRangePool } from './id-ranges.ts';
@@ -59,6 +60,8 @@ export class NativeRuntime implements ContainerRuntime {
     readonly lowerMode: LowerMode,
     /** The sandbox's root: mount points and the host's top-level symlinks, read-only, shared by all sandboxes. */
     readonly sandboxRootfs: string,
+    /** Every capability the node has (what a privileged container gets): the host may withhold some. */
+    readonly capabilities: readonly string[],
   ) {}
 
   /**
@@ -105,7 +108,9 @@ export class NativeRuntime implements ContainerRuntime {
     mkdirSync(sandboxRootfs, { recursive: true });
     for (const dir of ['proc', 'dev', 'usr']) mkdirSync(join(sandboxRootfs, dir), { recursive: true });
     for (const entry of view.entries) if (entry.kind === 'link' && !existsSync(join(sandboxRootfs, entry.name))) symlinkSync(entry.target, join(sandboxRootfs, entry.name));
-    return new NativeRuntime(crun, options.network, view, allIds ? new IdRangePool(options.seed) : undefined, lowerMode, sandboxRootfs);
+    const bounding = BigInt(`0x${/^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]}`);
+    const capabilities = ALL_CAPABILITIES.filter((_, bit) => (bounding >> BigInt(bit)) & 1n);
+    return new NativeRuntime(crun, options.network, view, allIds ? new IdRangePool(options.seed) : undefined, lowerMode, sandboxRootfs, capabilities);
   }
 
   runPodSandbox(config: SandboxConfig): Promise<PodSandbox> {

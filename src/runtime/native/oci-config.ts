@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { ALL_CAPABILITIES } from '../capabilities.ts';
 import { DNS_MOUNT_POINT } from '../../network/dns-files.ts';
 import type { ContainerSecurity, VolumeMount } from '../container-runtime.ts';
 
@@ -13,6 +12,9 @@ export interface OciMount {
   type: string;
   source: string;
   options?: string[];
+  /** An id-mapped mount: the host's ids seen through these mappings. */
+  uidMappings?: IdMapping[];
+  gidMappings?: IdMapping[];
 }
 
 export interface OciProcess {
@@ -148,9 +150,11 @@ export interface ContainerInput {
   dnsDir: string;
   /** PID of the sandbox: its namespaces are joined. */
   sandboxPid: number;
-  /** Join the sandbox's user namespace (false: the pod uses the node's user ids). */
-  userNamespace: boolean;
+  /** The pod's user namespace, joined (undefined: the pod uses the node's user ids). */
+  ids?: IdRange;
   shareProcessNamespace: boolean;
+  /** What `privileged` grants: every capability the node itself has. */
+  nodeCapabilities: readonly string[];
 }
 
 /**
@@ -162,10 +166,14 @@ export interface ContainerInput {
 export function containerConfig(input: ContainerInput): OciConfig {
   const { security: s } = input;
   const joined = (type: string, ns: string) => ({ type, path: `/proc/${input.sandboxPid}/ns/${ns}` });
-  const idmap = input.lowerMode === 'idmapped' && input.userNamespace ? ['idmap'] : [];
+  // Host files look as on the host inside the pod's user namespace: explicit
+  // mappings (not the container's own namespace, which crun may not have joined
+  // yet when it maps the mount, as with a shared PID namespace).
+  const mapping = input.lowerMode === 'idmapped' && input.ids ? [{ containerID: 0, hostID: input.ids.hostId, size: input.ids.size }] : undefined;
+  const idmap = (m: OciMount): OciMount => (mapping ? { ...m, uidMappings: mapping, gidMappings: mapping } : m);
   return {
     ociVersion: '1.0.2',
-    process: containerProcess(input.argv, input.env, input.workingDir, s),
+    process: containerProcess(input.argv, input.env, input.workingDir, s, input.nodeCapabilities),
     root: { path: input.rootfs, readonly: s.readOnlyRootFilesystem },
     mounts: [
       ...rootLayers(input, idmap),
@@ -176,7 +184,7 @@ export function containerConfig(input: ContainerInput): OciConfig {
       ]),
       ...systemMounts(s.privileged),
       { destination: DNS_MOUNT_POINT, type: 'bind', source: input.dnsDir, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] },
-      ...input.mounts.map((m) => ({ destination: m.target, type: 'bind', source: m.source, options: ['bind', ...(m.readOnly ? ['ro'] : []), ...idmap] })),
+      ...input.mounts.map((m) => idmap({ destination: m.target, type: 'bind', source: m.source, options: ['bind', ...(m.readOnly ? ['ro'] : [])] })),
     ],
     linux: {
       namespaces: [
@@ -185,7 +193,7 @@ export function containerConfig(input: ContainerInput): OciConfig {
         joined('network', 'net'),
         joined('ipc', 'ipc'),
         joined('uts', 'uts'),
-        ...(input.userNamespace ? [joined('user', 'user')] : []),
+        ...(input.ids ? [joined('user', 'user')] : []),
       ],
       ...(s.privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
     },
@@ -193,20 +201,20 @@ export function containerConfig(input: ContainerInput): OciConfig {
 }
 
 /** The process of a container, or of a command exec'd in it (same user, capabilities, environment). */
-export function containerProcess(argv: string[], env: string[], workingDir: string, s: ContainerSecurity): OciProcess {
+export function containerProcess(argv: string[], env: string[], workingDir: string, s: ContainerSecurity, nodeCapabilities: readonly string[]): OciProcess {
   return {
     terminal: false,
     user: { uid: s.uid, gid: s.gid, ...(s.supplementalGroups.length > 0 ? { additionalGids: s.supplementalGroups } : {}) },
     args: argv,
     env,
     cwd: workingDir || '/',
-    capabilities: caps(s.privileged ? ALL_CAPABILITIES : s.capabilities),
+    capabilities: caps(s.privileged ? nodeCapabilities : s.capabilities.filter((c) => nodeCapabilities.includes(c))),
     noNewPrivileges: s.noNewPrivileges && !s.privileged,
   };
 }
 
 /** The writable layer: one overlay per top-level directory of the host (read-only with readOnlyRootFilesystem). */
-function rootLayers(input: ContainerInput, idmap: string[]): OciMount[] {
+function rootLayers(input: ContainerInput, idmap: (m: OciMount) => OciMount): OciMount[] {
   const ro = input.security.readOnlyRootFilesystem ? ['ro'] : [];
   const idmapped = input.lowerMode === 'idmapped';
   const overlays = input.overlays.map(({ dir, lower: direct }) => {
@@ -215,13 +223,15 @@ function rootLayers(input: ContainerInput, idmap: string[]): OciMount[] {
       destination: `/${dir}`,
       type: 'overlay',
       source: 'overlay',
-      options: [...(idmapped ? [] : ['userxattr']), `lowerdir=${escape(lower)},upperdir=${escape(join(input.upperDir, dir))},workdir=${escape(join(input.workDir, dir))}`, ...ro],
+      // User xattrs: the layer is mounted inside the pod's user namespace, where
+      // overlayfs may not use trusted ones (rmdir of a host directory needs them).
+      options: ['userxattr', `lowerdir=${escape(lower)},upperdir=${escape(join(input.upperDir, dir))},workdir=${escape(join(input.workDir, dir))}`, ...ro],
     };
   });
   if (!idmapped) return overlays;
   return [
     // Non-recursive: the root filesystem alone, as the host has it (not the node's own /etc overlay).
-    { destination: LOWER, type: 'bind', source: '/', options: ['bind', 'ro', 'nosuid', 'nodev', ...idmap] },
+    idmap({ destination: LOWER, type: 'bind', source: '/', options: ['bind', 'ro', 'nosuid', 'nodev'] }),
     ...overlays,
     { destination: LOWER, type: 'tmpfs', source: 'tmpfs', options: ['ro', 'nosuid', 'nodev', 'noexec', 'size=4k', 'mode=000'] },
   ];
