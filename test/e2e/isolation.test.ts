@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES } from '../../src/runtime/capabilities.ts';
 import { CANARY_TEXT, plantTool, plantTree, removeCanaries, snapshot, type CanaryTree } from '../helpers/canaries.ts';
-import { downAndCleanup, emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { downAndCleanup, emu, processesOf, ROOT, testHome, until } from '../helpers/emu-cli.ts';
 
 const t = testHome('isolation');
 const env = { ...t.env, EMU_TIME_SCALE: '0.01' }; // CrashLoopBackOff 10 s → 100 ms
@@ -29,16 +29,6 @@ async function pod(name: string): Promise<any> {
 
 const status = (p: any, container: string) => p?.status.containerStatuses.find((c: any) => c.name === container);
 
-/** Poll (bounded) until `check` returns a value. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const ready = (name: string) => until(`${name} Ready`, async () => ((await pod(name))?.status.conditions.find((c: any) => c.type === 'Ready').status === 'True' ? true : undefined));
 

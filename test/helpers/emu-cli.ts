@@ -97,6 +97,17 @@ export async function leftovers(home: string, timeoutMs = 30_000): Promise<strin
   return left;
 }
 
+/** Poll (bounded, every 50 ms) until `probe` returns a value. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** `emu down --volumes`, wait for every process of the home to be gone, remove it; returns what was left. */
 export async function downAndCleanup(t: { env: Record<string, string>; home: string; cleanup: () => void }): Promise<string[]> {
   await emu(['down', '--volumes'], t.env);
