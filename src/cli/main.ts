@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { maxPodsFromEnv } from '../engine/node-capacity.ts';
 import { EmuError } from '../errors.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -28,6 +29,7 @@ const program = new Command('emu')
   .hook('preAction', (cmd) => {
     const cluster = cmd.opts().cluster as string | undefined;
     if (cluster) process.env.EMU_CLUSTER = cluster;
+    maxPodsFromEnv(); // a bad EMU_MAX_PODS is refused here, before any node starts
   });
 
 const ns = ['-n, --namespace <namespace>', 'namespace', 'default'] as const;

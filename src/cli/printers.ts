@@ -42,7 +42,7 @@ export function tableRows(resource: string, items: KubeItem[], wide: boolean): s
           const cs = p.status?.containerStatuses ?? [];
           const restarts = cs.reduce((n, c) => n + c.restartCount, 0);
           const row = [p.metadata!.name!, `${cs.filter((c) => c.ready).length}/${cs.length}`, p.metadata?.annotations?.[STATUS_ANNOTATION] ?? p.status?.phase ?? '', String(restarts), age(p.metadata?.creationTimestamp)];
-          return wide ? [...row, p.status?.podIP ?? '<none>', 'emu', p.metadata?.annotations?.[VOLUMES_ANNOTATION] || '<none>'] : row;
+          return wide ? [...row, p.status?.podIP ?? '<none>', p.spec?.nodeName ?? '<none>', p.metadata?.annotations?.[VOLUMES_ANNOTATION] || '<none>'] : row;
         }),
       ];
     case 'statefulsets':

@@ -25,6 +25,7 @@ import type { Progress } from '../util/progress.ts';
 import { makeClusterDir, type ClusterPaths } from './cluster-paths.ts';
 import { dnsServices, selectorMatches, targetPortFor, type EndpointPod } from './endpoints.ts';
 import { ObjectStore, RESOURCE_NAMES, type ApplyOutcome } from './object-store.ts';
+import { maxPodsFromEnv } from './node-capacity.ts';
 import { buildPod } from './pod-builder.ts';
 
 export interface PodRecord {
@@ -41,6 +42,8 @@ export interface PodRecord {
   claimDirs: string[];
   namedPorts: Record<string, number>;
   runtime: PodRuntime;
+  /** Assigned to the node: false while it waits for room (see maxPods). */
+  scheduled: boolean;
   deleting?: Promise<void>;
 }
 
@@ -58,6 +61,8 @@ export interface ClusterEvent {
 export interface ClusterOptions extends NodeNetworkOptions {
   paths: ClusterPaths;
   timeScale?: number;
+  /** The node's pod capacity (default: EMU_MAX_PODS, else derived from the machine; see node-capacity.ts). */
+  maxPods?: number;
 }
 
 /**
@@ -75,6 +80,9 @@ export class Cluster extends EventEmitter<{ change: [] }> {
   private readonly controller: StatefulSetController;
   private readonly proxies = new Map<string, { ip: string; proxies: ServiceProxy[]; ports: unknown }>();
   private readonly timeScale: number;
+  readonly maxPods: number;
+  /** Pods waiting for room on the node, first come first served. */
+  private readonly unscheduled: PodRecord[] = [];
   private hostsContent = '';
   private dnsQueued = false;
   private dnsWrites: Promise<void> = Promise.resolve();
@@ -85,6 +93,7 @@ export class Cluster extends EventEmitter<{ change: [] }> {
     this.setMaxListeners(0);
     this.network = new NodeNetwork(options);
     this.timeScale = options.timeScale ?? timeScaleFromEnv();
+    this.maxPods = options.maxPods ?? maxPodsFromEnv();
     this.controller = new StatefulSetController({
       podControl: this.podControl(),
       listPods: (key) => this.podViews(key),
@@ -361,10 +370,10 @@ export class Cluster extends EventEmitter<{ change: [] }> {
       claimDirs: built.identity.claimNames.map((c) => this.claimDir(namespace, c)),
       namedPorts: Object.fromEntries(templateSpec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.name).map((p) => [p.name!, p.containerPort])),
       runtime,
+      scheduled: false,
     };
     this.pods.set(`${namespace}/${name}`, record);
     const podObject = `Pod/${namespace}/${name}`;
-    this.record({ type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to emu`, object: podObject });
     runtime.on('event', (event) => this.record({ ...event, object: podObject }));
     let last: PodStatus['reason'] = '';
     runtime.on('change', () => {
@@ -376,18 +385,41 @@ export class Cluster extends EventEmitter<{ change: [] }> {
       }
       this.podChanged(record);
     });
-    // The pod exists from now on; its sandbox comes up (or is retried) in the background.
-    void runtime.start().then(
-      () => runtime.status.podIP && this.record({ type: 'Normal', reason: 'Started', message: `Started pod sandbox with IP ${runtime.status.podIP}`, object: podObject }),
+    if (this.scheduledPods() < this.maxPods) return this.schedule(record);
+    // No room on the node: the pod waits, Pending, as Kubernetes' scheduler leaves it.
+    this.unscheduled.push(record);
+    this.record({ type: 'Warning', reason: 'FailedScheduling', message: `0/1 nodes are available: 1 Too many pods.`, object: podObject });
+  }
+
+  private scheduledPods(): number {
+    return [...this.pods.values()].filter((p) => p.scheduled).length;
+  }
+
+  /** Assign a pod to the node and start it; its sandbox comes up (or is retried) in the background. */
+  private schedule(pod: PodRecord): void {
+    const podObject = `Pod/${pod.namespace}/${pod.name}`;
+    pod.scheduled = true;
+    this.record({ type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.namespace}/${pod.name} to emu`, object: podObject });
+    void pod.runtime.start().then(
+      () => pod.runtime.status.podIP && this.record({ type: 'Normal', reason: 'Started', message: `Started pod sandbox with IP ${pod.runtime.status.podIP}`, object: podObject }),
       (error: Error) => this.record({ type: 'Warning', reason: 'FailedCreatePodSandBox', message: error.message, object: podObject }),
     );
+    this.podChanged(pod);
+  }
+
+  /** Room freed up: start waiting pods, oldest first. */
+  private scheduleWaiting(): void {
+    while (this.unscheduled.length > 0 && this.scheduledPods() < this.maxPods) this.schedule(this.unscheduled.shift()!);
   }
 
   private stopPod(pod: PodRecord, gracePeriodSeconds?: number, reason?: DeleteReason): Promise<void> {
     pod.deleting ??= (async () => {
       this.record({ type: 'Normal', reason: 'Killing', message: `Stopping pod ${pod.name}${reason ? ` (${reason})` : ''}`, object: `Pod/${pod.namespace}/${pod.name}` });
+      const waiting = this.unscheduled.indexOf(pod);
+      if (waiting >= 0) this.unscheduled.splice(waiting, 1);
       await pod.runtime.stop(gracePeriodSeconds);
       this.pods.delete(`${pod.namespace}/${pod.name}`);
+      if (pod.scheduled) this.scheduleWaiting();
       await rm(pod.runtime.spec.scratchDir, { recursive: true, force: true }).catch(() => undefined);
       this.podChanged(pod);
     })();

@@ -32,7 +32,7 @@ export function podObject(pod: PodRecord, hostIP: string): Pod {
       namespace: pod.namespace,
       uid: pod.uid,
       labels: pod.labels,
-      annotations: { [STATUS_ANNOTATION]: s.reason, [VOLUMES_ANNOTATION]: pod.claimDirs.join(',') },
+      annotations: { [STATUS_ANNOTATION]: pod.scheduled ? s.reason : 'Pending', [VOLUMES_ANNOTATION]: pod.claimDirs.join(',') },
       creationTimestamp: iso(pod.createdAt),
       deletionTimestamp: pod.deleting ? iso(Date.now()) : undefined,
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: pod.setName, uid: '', controller: true }],
@@ -40,7 +40,7 @@ export function podObject(pod: PodRecord, hostIP: string): Pod {
     spec: {
       hostname: pod.hostname,
       subdomain: pod.subdomain,
-      nodeName: 'emu',
+      nodeName: pod.scheduled ? 'emu' : undefined,
       restartPolicy: pod.runtime.spec.restartPolicy,
       terminationGracePeriodSeconds: pod.runtime.spec.terminationGracePeriodSeconds,
       initContainers: pod.runtime.spec.initContainers.map((c) => ({ name: c.name, image: c.image })),
@@ -55,7 +55,9 @@ export function podObject(pod: PodRecord, hostIP: string): Pod {
       reason: s.phase === 'Failed' ? s.reason : undefined,
       message: s.message,
       conditions: [
-        { type: 'PodScheduled', status: 'True' },
+        pod.scheduled
+          ? { type: 'PodScheduled', status: 'True' }
+          : { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Too many pods.' },
         { type: 'Initialized', status: s.initContainerStatuses.every((c) => c.current.state === 'terminated' && c.current.exitCode === 0) ? 'True' : 'False' },
         { type: 'ContainersReady', status: s.containerStatuses.every((c) => c.ready) ? 'True' : 'False' },
         { type: 'Ready', status: s.ready ? 'True' : 'False', lastTransitionTime: iso(s.readySinceMs) },

@@ -98,7 +98,7 @@ describe('formatTable', () => {
   });
 });
 
-function makePod(name: string, o: { ready?: boolean[]; restarts?: number[]; phase?: string; status?: string; ip?: string; volumes?: string; created?: string } = {}): Pod {
+function makePod(name: string, o: { ready?: boolean[]; restarts?: number[]; phase?: string; status?: string; ip?: string; volumes?: string; created?: string; node?: string | null } = {}): Pod {
   const ready = o.ready ?? [true];
   return {
     apiVersion: 'v1',
@@ -109,7 +109,7 @@ function makePod(name: string, o: { ready?: boolean[]; restarts?: number[]; phas
       creationTimestamp: o.created ?? ago(30),
       annotations: { ...(o.status ? { [STATUS_ANNOTATION]: o.status } : {}), ...(o.volumes !== undefined ? { [VOLUMES_ANNOTATION]: o.volumes } : {}) },
     },
-    spec: { containers: ready.map((_, i) => ({ name: `c${i}`, image: 'nginx' })) },
+    spec: { nodeName: o.node === null ? undefined : (o.node ?? 'emu'), containers: ready.map((_, i) => ({ name: `c${i}`, image: 'nginx' })) },
     status: {
       phase: o.phase ?? 'Running',
       podIP: o.ip,
@@ -162,11 +162,12 @@ describe('tableRows', () => {
     expect(rows[2]).toEqual(['web-1', '1/1', 'Running', '0', '30s']);
   });
 
-  it('pods -o wide: IP (or <none>), node and volume dirs (or <none>)', () => {
-    const rows = tableRows('pods', [makePod('web-0', { ip: '10.244.0.2', volumes: '/var/lib/emu/claims/www-web-0' }), makePod('web-1', { volumes: '' })], true);
+  it('pods -o wide: IP (or <none>), node (or <none> while unscheduled) and volume dirs (or <none>)', () => {
+    const rows = tableRows('pods', [makePod('web-0', { ip: '10.244.0.2', volumes: '/var/lib/emu/claims/www-web-0' }), makePod('web-1', { volumes: '' }), makePod('web-2', { node: null, status: 'Pending' })], true);
     expect(rows[0]).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'VOLUMES']);
     expect(rows[1].slice(5)).toEqual(['10.244.0.2', 'emu', '/var/lib/emu/claims/www-web-0']);
     expect(rows[2].slice(5)).toEqual(['<none>', 'emu', '<none>']);
+    expect(rows[3].slice(2, 3).concat(rows[3].slice(5))).toEqual(['Pending', '<none>', '<none>', '<none>']);
   });
 
   it('statefulsets: ready/desired replicas; wide adds containers and images', () => {
