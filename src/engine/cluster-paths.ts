@@ -38,11 +38,8 @@ export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home =
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
     throw new EmuError('USAGE', `invalid cluster name "${name}": use lowercase letters, digits and '-'`);
   }
+  // Anywhere, /tmp included: the node mounts volumes into containers from its own view.
   const root = join(resolve(home), 'clusters', name);
-  // Containers get private /tmp and /run: state there would be hidden from them.
-  if (/^\/(tmp|run)(\/|$)/.test(root)) {
-    throw new EmuError('USAGE', `EMU_HOME must not be under /tmp or /run (containers get their own); got ${home}`);
-  }
   const run = join(root, 'run');
   return {
     name,

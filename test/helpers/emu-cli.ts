@@ -6,7 +6,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/emu.mjs`;
 
 /**
- * A private emu home (never under /tmp: containers get their own) and cluster
+ * A private emu home and cluster
  * name per test file, so test files never share a cluster by accident.
  */
 export function testHome(prefix: string): { home: string; cluster: string; env: Record<string, string>; cleanup: () => void } {
