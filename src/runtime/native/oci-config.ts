@@ -166,11 +166,15 @@ export interface ContainerInput {
 export function containerConfig(input: ContainerInput): OciConfig {
   const { security: s } = input;
   const joined = (type: string, ns: string) => ({ type, path: `/proc/${input.sandboxPid}/ns/${ns}` });
-  // Host files look as on the host inside the pod's user namespace: explicit
-  // mappings (not the container's own namespace, which crun may not have joined
-  // yet when it maps the mount, as with a shared PID namespace).
+  // Host files look as on the host inside the pod's user namespace. crun maps a
+  // mount with the container's own user namespace (cheapest), except when joining
+  // a shared PID namespace: it has not joined the user namespace yet by then, so
+  // the mapping is spelled out (crun makes a user namespace for it, per mount).
   const mapping = input.lowerMode === 'idmapped' && input.ids ? [{ containerID: 0, hostID: input.ids.hostId, size: input.ids.size }] : undefined;
-  const idmap = (m: OciMount): OciMount => (mapping ? { ...m, uidMappings: mapping, gidMappings: mapping } : m);
+  const idmap = (m: OciMount): OciMount => {
+    if (!mapping) return m;
+    return input.shareProcessNamespace ? { ...m, uidMappings: mapping, gidMappings: mapping } : { ...m, options: [...(m.options ?? []), 'idmap'] };
+  };
   return {
     ociVersion: '1.0.2',
     process: containerProcess(input.argv, input.env, input.workingDir, s, input.nodeCapabilities),

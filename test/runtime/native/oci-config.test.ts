@@ -52,8 +52,8 @@ describe('OCI configuration of a container', () => {
   it("layers each top-level directory over the host's root seen through the pod's id mapping, then hides that view", () => {
     const config = containerConfig(input());
     const [lower, mask] = mount(config, LOWER);
-    expect(lower).toMatchObject({ type: 'bind', source: '/', uidMappings: mapping, gidMappings: mapping });
-    expect(lower.options).toEqual(expect.arrayContaining(['bind', 'ro']));
+    expect(lower).toMatchObject({ type: 'bind', source: '/' });
+    expect(lower.options).toEqual(expect.arrayContaining(['bind', 'ro', 'idmap']));
     expect(lower.options).not.toContain('rbind'); // the root filesystem alone, not the node's mounts on it
     expect(mount(config, '/usr')[0]).toMatchObject({
       type: 'overlay',
@@ -68,7 +68,13 @@ describe('OCI configuration of a container', () => {
     const config = containerConfig(input({ lowerMode: 'direct' }));
     expect(mount(config, LOWER)).toEqual([]);
     expect(mount(config, '/etc')[0].options).toEqual(['userxattr', 'lowerdir=/host-etc,upperdir=/layers/p/web-0/upper/etc,workdir=/layers/p/web-0/work/etc']);
-    expect(config.mounts.some((m) => m.uidMappings)).toBe(false);
+    expect(config.mounts.some((m) => m.uidMappings || m.options?.includes('idmap'))).toBe(false);
+  });
+
+  it('spells the id mapping out when the PID namespace is shared (crun maps mounts before joining the user namespace then)', () => {
+    const config = containerConfig(input({ shareProcessNamespace: true }));
+    expect(mount(config, LOWER)[0]).toMatchObject({ uidMappings: mapping, gidMappings: mapping });
+    expect(mount(config, '/usr/share/nginx/html')[0]).toMatchObject({ options: ['bind'], uidMappings: mapping, gidMappings: mapping });
   });
 
   it('escapes the characters overlayfs splits its options at', () => {
@@ -78,8 +84,8 @@ describe('OCI configuration of a container', () => {
 
   it('mounts volumes id-mapped, read-only when asked, after the system mounts; other host filesystems read-only', () => {
     const config = containerConfig(input());
-    expect(mount(config, '/usr/share/nginx/html')[0]).toEqual({ destination: '/usr/share/nginx/html', type: 'bind', source: '/volumes/www-web-0', options: ['bind'], uidMappings: mapping, gidMappings: mapping });
-    expect(mount(config, '/emu/image')[0].options).toEqual(['bind', 'ro']);
+    expect(mount(config, '/usr/share/nginx/html')[0]).toEqual({ destination: '/usr/share/nginx/html', type: 'bind', source: '/volumes/www-web-0', options: ['bind', 'idmap'] });
+    expect(mount(config, '/emu/image')[0].options).toEqual(['bind', 'ro', 'idmap']);
     expect(mount(config, '/home')[0]).toMatchObject({ type: 'bind', options: ['rbind', 'ro'] });
     const order = config.mounts.map((m) => m.destination);
     expect(order.indexOf('/usr/share/nginx/html')).toBeGreaterThan(order.indexOf('/run'));
@@ -115,7 +121,7 @@ describe('OCI configuration of a container', () => {
     expect(config.process.noNewPrivileges).toBe(false);
     expect(config.linux.maskedPaths).toBeUndefined();
     expect(mount(config, '/sys')[0].options).toContain('rw');
-    expect(config.mounts.some((m) => m.uidMappings)).toBe(false);
+    expect(config.mounts.some((m) => m.uidMappings || m.options?.includes('idmap'))).toBe(false);
   });
 });
 
