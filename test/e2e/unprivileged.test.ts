@@ -1,8 +1,12 @@
 // emu as an unprivileged user: the node gets a user namespace in which that user
-// is root, and everything else works as it does for root.
+// is root, and everything else works as it does for root — but for the host's
+// files, which pods see as a read-only view (root's files cannot even be changed
+// in a container's own layer: the user namespace maps one id).
+import { randomBytes } from 'node:crypto';
 import { chownSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { plantTool, plantTree, removeCanaries, snapshot } from '../helpers/canaries.ts';
 import { asNobody, checkoutReadableByNobody, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const NOBODY = 65534;
@@ -32,7 +36,26 @@ describe.skipIf(!checkoutReadableByNobody)('as an unprivileged user (user namesp
     expect(page).toBe('hello from web-1');
   });
 
-  it('runs the MySQL scenario (mount points made without overlayfs where it is refused)', async () => {
+  it("keeps what a pod changes in the host's files in its own layer, or refuses it; the host is unchanged", async () => {
+    const tag = randomBytes(4).toString('hex');
+    const tree = plantTree('/srv', tag);
+    for (const path of [tree.root, ...tree.files, `${tree.root}/sub`, `${tree.root}/sub/deep`]) chownSync(path, NOBODY, NOBODY); // the user's own files
+    const tool = plantTool('/usr/local/bin', tag); // root's
+    const planted = [tree.root, tool, `${tool}.off`];
+    try {
+      const before = snapshot(planted);
+      const own = await emuAsNobody(['exec', 'web-0', '--', 'sh', '-c', `echo changed >> ${tree.root}/a.txt && rm -rf ${tree.root}/sub && cat ${tree.root}/a.txt`]);
+      expect(own).toMatchObject({ exitCode: 0, stdout: 'canary\nchanged' });
+      const roots = await emuAsNobody(['exec', 'web-0', '--', 'mv', tool, `${tool}.off`]);
+      expect(roots.exitCode).not.toBe(0); // root's file, read-only here
+      expect(snapshot(planted)).toEqual(before);
+      expect((await emuAsNobody(['exec', 'web-1', '--', 'cat', `${tree.root}/a.txt`])).stdout).toBe('canary');
+    } finally {
+      removeCanaries(planted);
+    }
+  });
+
+  it('runs the MySQL scenario (mount points made in the containers\' own layers)', async () => {
     const run = await emuAsNobody(['run', `${ROOT}scenarios/mysql-rw.ts`], { EMU_CLUSTER: '' }); // its own cluster, named after the file
     expect(run.stdout.split('\n').at(-1), run.stdout + run.stderr).toBe('PASS: 8 passed, 0 failed');
     expect(run.exitCode).toBe(0);
