@@ -5,11 +5,13 @@ import { EmuError } from '../errors.ts';
 import { DNS_MOUNT_POINT, resolvConf } from './dns-files.ts';
 
 /**
- * Make the node's (and so every pod's) /etc/hosts the cluster's hosts file.
- * A bind mount of the file itself would pin one inode and miss every rename, so
- * /etc gets an overlay (in the node's private mount namespace only) in which
- * `hosts` is a symlink into a bind-mounted directory, where rename works.
- * `resolv.conf` points at the node, so unknown names fail fast.
+ * Make the node's /etc/hosts the cluster's hosts file, so emu's own processes
+ * (scenario code) resolve names as pods do (pods get the same arrangement in
+ * their own layer; see runtime/native/container-fs.ts). A bind mount of the file
+ * itself would pin one inode and miss every rename, so /etc gets an overlay (in
+ * the node's private mount namespace only) in which `hosts` is a symlink into a
+ * bind-mounted directory, where rename works. `resolv.conf` points at the node,
+ * so unknown names fail fast.
  */
 export async function installClusterHosts(runDir: string, dnsDir: string, nodeIp: string): Promise<void> {
   const layer = join(runDir, 'etc-overlay');
