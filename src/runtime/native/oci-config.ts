@@ -187,6 +187,9 @@ export function containerConfig(input: ContainerInput): OciConfig {
         ...entries.map((entry) => ({ destination: `/${dir}/${entry}`, type: 'bind', source: `/${dir}/${entry}`, options: ['rbind', 'ro'] })),
       ]),
       ...systemMounts(s.privileged),
+      // Without id-mapped lower layers the host's root-owned directories cannot be
+      // changed even in the container's layer: keep the usual scratch place writable.
+      ...(input.lowerMode === 'direct' ? [{ destination: '/var/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] }] : []),
       { destination: DNS_MOUNT_POINT, type: 'bind', source: input.dnsDir, options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'] },
       ...input.mounts.map((m) => idmap({ destination: m.target, type: 'bind', source: m.source, options: ['bind', ...(m.readOnly ? ['ro'] : [])] })),
     ],

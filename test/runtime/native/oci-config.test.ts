@@ -64,9 +64,11 @@ describe('OCI configuration of a container', () => {
     expect(order.lastIndexOf(LOWER)).toBeGreaterThan(order.indexOf('/usr'));
   });
 
-  it('takes the lower layers as given when id-mapped mounts are not possible', () => {
+  it('takes the lower layers as given when id-mapped mounts are not possible, and keeps /var/tmp writable', () => {
     const config = containerConfig(input({ lowerMode: 'direct' }));
     expect(mount(config, LOWER)).toEqual([]);
+    expect(mount(config, '/var/tmp')[0]).toMatchObject({ type: 'tmpfs', options: expect.arrayContaining(['mode=1777']) });
+    expect(mount(containerConfig(input()), '/var/tmp')).toEqual([]);
     expect(mount(config, '/etc')[0].options).toEqual(['userxattr', 'lowerdir=/host-etc,upperdir=/layers/p/web-0/upper/etc,workdir=/layers/p/web-0/work/etc']);
     expect(config.mounts.some((m) => m.uidMappings || m.options?.includes('idmap'))).toBe(false);
   });
