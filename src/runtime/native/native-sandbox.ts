@@ -58,7 +58,7 @@ export class NativeSandbox implements PodSandbox {
     mkdirSync(bundle, { recursive: true });
     chmodSync(dir, 0o711); // root in the pod must reach its containers' layers
     const ids = config.hostUsers ? undefined : runtime.allocateIds();
-    writeFileSync(join(bundle, 'config.json'), JSON.stringify(sandboxConfig({ hostname: config.hostname, rootfs: runtime.sandboxRootfs, ids })));
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(sandboxConfig({ hostname: config.hostname, rootfs: runtime.sandboxRootfs, ids, shareProcessNamespace: config.shareProcessNamespace })));
     const log = openSync(join(bundle, 'sandbox.log'), 'a');
     const child = runtime.crun.run(id, bundle, ['pipe', 'pipe', log]);
     closeSync(log);
@@ -79,7 +79,8 @@ export class NativeSandbox implements PodSandbox {
       if (!pid) await ready; // throws why
       const netns = await namespaceOf(pid, 'net');
       address = await runtime.network.attachPod(pid);
-      child.stdin!.end(`${address.ip} ${address.prefixLength} ${address.gateway}\n`);
+      // stdin stays open: the sandbox's init waits on it (see SANDBOX_INIT).
+      child.stdin!.write(`${address.ip} ${address.prefixLength} ${address.gateway}\n`);
       await ready;
       lines.close();
       return new NativeSandbox(runtime, config, child, id, dir, pid, ids, address, netns);

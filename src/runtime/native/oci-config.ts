@@ -82,14 +82,17 @@ const caps = (names: readonly string[]) => {
  * The pod's init, PID 1 of its namespaces (the pause container's job): wait for
  * the node to plug eth0 in, configure it from inside (one `ip` instead of an
  * nsenter and an `ip` from outside: process starts are the cost here), report
- * "ready", then only reap orphans (`wait` reaps any child).
+ * "ready". Then, alone in its PID namespace, it just waits on its stdin (the
+ * node keeps it open: no process to start); with the pod's containers sharing
+ * its PID namespace, it reaps their orphans (`wait` reaps any child).
  */
 const SANDBOX_INIT = `set -e
 read ip prefix gateway
 printf 'link set lo up\\naddr add %s/%s dev eth0\\nlink set eth0 up\\nroute add default via %s\\n' "$ip" "$prefix" "$gateway" | ip -batch -
 echo ready
-exec </dev/null >/dev/null
-while :; do sleep 2147483647 & wait $!; done`;
+exec >/dev/null
+if [ "$1" = reap ]; then exec </dev/null; while :; do sleep 2147483647 & wait $!; done; fi
+read -r _ || true`;
 
 export interface SandboxInput {
   hostname: string;
@@ -97,6 +100,8 @@ export interface SandboxInput {
   rootfs: string;
   /** The pod's user namespace; undefined: the pod shares the node's user ids. */
   ids?: IdRange;
+  /** The pod's containers share its PID namespace: it must reap their orphans. */
+  shareProcessNamespace: boolean;
 }
 
 /** The sandbox: PID 1 of the pod's namespaces, able to configure its own network and nothing else. */
@@ -107,7 +112,7 @@ export function sandboxConfig(input: SandboxInput): OciConfig {
     process: {
       terminal: false,
       user: { uid: 0, gid: 0 },
-      args: ['/bin/sh', '-c', SANDBOX_INIT, 'sandbox'],
+      args: ['/bin/sh', '-c', SANDBOX_INIT, 'sandbox', input.shareProcessNamespace ? 'reap' : 'hold'],
       env: [PATH_ENV],
       cwd: '/',
       capabilities: caps(['NET_ADMIN']),

@@ -129,7 +129,7 @@ describe('OCI configuration of a container', () => {
 
 describe('OCI configuration of a sandbox', () => {
   it("holds the pod's namespaces, its own user namespace mapped to the pod's range, and may only configure its network", () => {
-    const config = sandboxConfig({ hostname: 'web-0', rootfs: '/layers/sandbox-rootfs', ids });
+    const config = sandboxConfig({ hostname: 'web-0', rootfs: '/layers/sandbox-rootfs', ids, shareProcessNamespace: false });
     expect(config.hostname).toBe('web-0');
     expect(config.linux.uidMappings).toEqual(mapping);
     expect(config.linux.namespaces.map((n) => n.type).sort()).toEqual(['ipc', 'mount', 'network', 'pid', 'user', 'uts']);
@@ -139,7 +139,8 @@ describe('OCI configuration of a sandbox', () => {
   });
 
   it('keeps the host ids for a pod that uses them', () => {
-    const config = sandboxConfig({ hostname: 'web-0', rootfs: '/r' });
+    const config = sandboxConfig({ hostname: 'web-0', rootfs: '/r', shareProcessNamespace: true });
+    expect(config.process.args.at(-1)).toBe('reap');
     expect(config.linux.uidMappings).toBeUndefined();
     expect(config.linux.namespaces.map((n) => n.type)).not.toContain('user');
   });
