@@ -2,6 +2,7 @@ import type { Field } from './field.ts';
 import { configKey, dns1123Label, dns1123Subdomain, relativePath } from './names.ts';
 import { validateContainer } from './validate-container.ts';
 import { validateAnnotations, validateLabels, validateMetadata } from './validate-meta.ts';
+import { validatePodSecurityContext } from './validate-security.ts';
 
 const VOLUME_SOURCES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim'] as const;
 
@@ -31,6 +32,9 @@ function validatePodSpec(spec: Field, claimNames: ReadonlySet<string>, restartPo
   spec.checkFields('PodSpec');
   spec.field('restartPolicy').oneOf(restartPolicies);
   spec.field('terminationGracePeriodSeconds').intIn(0);
+  spec.field('shareProcessNamespace').bool();
+  spec.field('hostUsers').bool();
+  validatePodSecurityContext(spec.field('securityContext'));
 
   const mountable = new Set([...validateVolumes(spec.field('volumes')), ...claimNames]);
   const containers = spec.field('containers').required('a pod needs at least one container');
