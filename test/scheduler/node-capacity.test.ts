@@ -4,8 +4,8 @@ import { defaultMaxPods, maxPodsFromEnv, MEMORY_PER_POD, PIDS_PER_POD } from '..
 
 describe('node pod capacity', () => {
   it('is bounded by memory and by process ids, whichever runs out first', () => {
-    expect(defaultMaxPods(24 * 2 ** 30, 32768)).toBe(384); // 24 GiB / 64 MiB
-    expect(defaultMaxPods(64 * 2 ** 30, 32768)).toBe(512); // pid_max / 64
+    expect(defaultMaxPods(24 * 2 ** 30, 4_194_304)).toBe(1228); // 24 GiB / 20 MiB
+    expect(defaultMaxPods(64 * 2 ** 30, 32768)).toBe(1024); // pid_max / 32
     expect(defaultMaxPods(MEMORY_PER_POD / 2, PIDS_PER_POD / 2)).toBe(1); // a tiny machine still runs one pod
   });
 
