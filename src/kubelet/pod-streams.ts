@@ -112,8 +112,9 @@ export class KubeletPodStreams implements PodSubresources {
   /**
    * Attach: the container's output from the start of its current run (so a
    * short command's output is not lost to the race between its start and the
-   * attach), until that run ends. Its stdin is not connected: emu does not
-   * emulate container stdin (`stdin: true`), so what the client types is dropped.
+   * attach), until that run ends. What the client types goes to the container's
+   * standard input when the container keeps one open (`stdin: true`), and ends it
+   * when this attach ends if `stdinOnce` says so (how `kubectl run -it --rm` ends).
    */
   private async attach(pod: ApiObject, query: URLSearchParams, session: RemoteCommandSession, ws: WebSocket): Promise<void> {
     const worker = this.worker(pod);
@@ -131,6 +132,12 @@ export class KubeletPodStreams implements PodSubresources {
     const run = first.current.state === 'waiting' ? first.restartCount - 1 : first.restartCount;
     let closed = false;
     ws.on('close', () => (closed = true));
+    const input = worker.runtime.container(container)?.stdin;
+    const spec = worker.runtime.spec.containers.find((c) => c.name === container);
+    if (input && query.get('stdin') === 'true') {
+      session.stdin.on('data', (chunk: Buffer) => input.write(chunk));
+      session.stdin.on('end', () => spec?.stdinOnce && input.end());
+    }
     const over = () => closed || worker.terminating || this.kubelet.workerFor(pod) !== worker || status()?.restartCount !== run || status()?.current.state !== 'running';
     await followFile(worker.runtime.logFile(container, run), 0, session.stdout, over, (t) => t);
     if (!closed) await session.finish(0);

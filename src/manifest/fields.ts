@@ -102,10 +102,11 @@ export const FIELDS = {
     emulated: [
       'name', 'image', 'command', 'args', 'workingDir', 'env', 'envFrom', 'ports', 'volumeMounts',
       'readinessProbe', 'livenessProbe', 'startupProbe', 'imagePullPolicy', 'securityContext',
+      'stdin', 'stdinOnce', 'tty',
     ],
     ignored: [
-      'lifecycle', 'resizePolicy', 'resources', 'restartPolicy', 'stdin', 'stdinOnce',
-      'terminationMessagePath', 'terminationMessagePolicy', 'tty',
+      'lifecycle', 'resizePolicy', 'resources', 'restartPolicy',
+      'terminationMessagePath', 'terminationMessagePolicy',
     ],
     unsupported: ['volumeDevices'],
     unsupportedHint: 'emu has no block devices',

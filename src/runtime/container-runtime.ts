@@ -58,6 +58,8 @@ export interface ContainerConfig {
   workingDir: string;
   mounts: VolumeMount[];
   security: ContainerSecurity;
+  /** Give the process a pipe for its standard input (Container.stdin) instead of /dev/null. */
+  stdin: boolean;
   /** stdout and stderr go here. */
   logFile: string;
 }
@@ -82,6 +84,8 @@ export interface PodSandbox {
 
 export interface Container {
   readonly exited: Promise<ContainerExit>;
+  /** The process's standard input, when the container was started with `stdin` (attach writes here). */
+  readonly stdin?: Writable;
   /** Send a signal to the container's main process (chaos: container-kill). */
   signal(signal: NodeJS.Signals): void;
   /** Send a signal to every process of the container, exec'd ones included. */

@@ -7,6 +7,7 @@ import type { Container, ContainerExit, ContainerRuntime, PodSandbox } from './c
 import { execCollect } from './exec.ts';
 import { ProbeLoop, type ProbeSpec } from './probe.ts';
 import type { ContainerStatus, PodStatus, RuntimeContainer, RuntimePodSpec } from './pod-spec.ts';
+import { shellJoin } from '../util/shell-quote.ts';
 
 /** Something kubectl describe lists under Events. */
 export interface RuntimeEvent {
@@ -159,11 +160,14 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
   private launch(spec: RuntimeContainer, status: ContainerStatus): Promise<Container> {
     const launching = (async () => {
       const env = containerEnv(spec, this.spec.hostname, this.status.podIP!);
+      const argv = containerArgv(spec, env);
       const process = await this.sandbox!.startContainer({
         name: spec.name,
         attempt: status.restartCount,
-        argv: containerArgv(spec, env),
-        env,
+        // A terminal of its own: `script` runs the command on a new pseudo-terminal, fed from stdin.
+        argv: spec.tty ? ['script', '-qfec', shellJoin(argv), '/dev/null'] : argv,
+        env: spec.tty && !env.some((e) => e.startsWith('TERM=')) ? [...env, 'TERM=xterm'] : env,
+        stdin: Boolean(spec.stdin),
         workingDir: spec.workingDir || '/',
         mounts: spec.mounts,
         security: spec.security,

@@ -16,6 +16,11 @@ export interface RuntimeContainer {
   /** Volumes, then the image's own material (see images/catalog.ts). */
   mounts: VolumeMount[];
   security: ContainerSecurity;
+  /** Keep standard input open for attach (`stdin`); close it after the first attach ends (`stdinOnce`). */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  /** Run the process on a terminal of its own (`tty`), as `kubectl run -it` asks. */
+  tty?: boolean;
   /** Set when the container cannot be created as configured (the kubelet's CreateContainerConfigError). */
   configError?: string;
   readinessProbe?: ProbeSpec;

@@ -63,6 +63,26 @@ describe('the StatefulSet tutorial with the real kubectl', () => {
     expect(failed.exitCode).toBe(7);
   });
 
+  it('looks web-0.nginx up from an interactive shell: kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm', async () => {
+    // A real terminal for kubectl (script gives it one), typed into only once the shell's prompt is there.
+    const session = spawn('script', ['-qfec', 'kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm', '/dev/null'], { env: kubectl.env });
+    let seen = '';
+    session.stdout.on('data', (d: Buffer) => (seen += d.toString().replace(/\r/g, '')));
+    const ended = new Promise<number | null>((resolve) => session.on('exit', resolve));
+    try {
+      await untilOutput(() => seen, /\n# $/);
+      session.stdin.write('nslookup web-0.nginx; hostname\n');
+      await untilOutput(() => seen, /\ndns-test\n/);
+      session.stdin.write('exit\n');
+      expect(await ended).toBe(0);
+    } finally {
+      session.kill();
+    }
+    expect(seen).toMatch(/Name:\s+web-0\.nginx\.default\.svc\.cluster\.local\nAddress: 10\.244\.\d+\.\d+/);
+    expect(seen).toContain('pod "dns-test" deleted');
+    expect((await kubectl(['get', 'pod', 'dns-test'])).stderr).toContain('pods "dns-test" not found');
+  });
+
   it('recreates deleted pods with the same names and new IPs (kubectl delete pod -l app=nginx)', async () => {
     const before = await podsOf(kubectl, 'app=nginx');
     expect((await kubectl(['delete', 'pod', '-l', 'app=nginx'])).stdout).toBe('pod "web-0" deleted\npod "web-1" deleted');

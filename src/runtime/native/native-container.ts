@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fchownSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { signalQuietly } from '../../util/proc.ts';
 import type { Container, ContainerConfig, ContainerExit, ExecSession } from '../container-runtime.ts';
 import { exitCodeOfSignal, ProcessExecSession } from '../exec.ts';
@@ -28,6 +29,7 @@ export class NativeContainer implements Container {
     readonly mainPid: number,
     private readonly mountNamespace: string | undefined,
     readonly exited: Promise<ContainerExit>,
+    readonly stdin?: Writable,
   ) {}
 
   /** Never throws: a container that cannot start is returned already exited, its reason in `startError` and in its log. */
@@ -82,7 +84,7 @@ export class NativeContainer implements Container {
       let child: ChildProcess;
       try {
         if (rootId !== undefined || sandbox.config.hostUsers) fchownSync(log, (rootId ?? 0) + security.uid, (rootId ?? 0) + security.gid);
-        child = runtime.crun.run(id, bundle, ['ignore', log, log]);
+        child = runtime.crun.run(id, bundle, [config.stdin ? 'pipe' : 'ignore', log, log]);
       } finally {
         closeSync(log);
       }
@@ -98,7 +100,8 @@ export class NativeContainer implements Container {
       });
       const mainPid = await runtime.crun.mainPid(bundle, () => ended);
       const mountNamespace = mainPid ? await namespaceOf(mainPid, 'mnt') : undefined;
-      const container = new NativeContainer(sandbox, config, id, bundle, mainPid, mountNamespace, exited);
+      const container = new NativeContainer(sandbox, config, id, bundle, mainPid, mountNamespace, exited, child.stdin ?? undefined);
+      child.stdin?.on('error', () => undefined); // the process may end before what is written reaches it
       // In a PID namespace of its own, the container's processes die with its init;
       // in the pod's shared one they would live on: end them with it.
       if (sandbox.config.shareProcessNamespace) void exited.then(() => container.signalAll('SIGKILL'));
