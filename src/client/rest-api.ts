@@ -14,7 +14,7 @@ import { credentialPaths } from '../api/credentials.ts';
 import { groupVersion, type ResourceType } from '../api/resources.ts';
 import { ApiError, fromStatus } from '../api/status.ts';
 import type { ApiObject, DeleteOptions, WatchEvent } from '../api/store.ts';
-import type { ClusterPaths } from '../engine/cluster-paths.ts';
+import { notYours, type ClusterPaths } from '../engine/cluster-paths.ts';
 import { EmuError } from '../errors.ts';
 import type { KubeApi, ObjectList, PatchOptions, PatchType, Selectors } from './kube-api.ts';
 
@@ -188,10 +188,6 @@ function query(selectors: Selectors): string {
   if (selectors.fieldSelector) q.set('fieldSelector', selectors.fieldSelector);
   const text = q.toString();
   return text ? `?${text}` : '';
-}
-
-function notYours(paths: ClusterPaths, cause: unknown): EmuError {
-  return new EmuError('PRIVILEGE', `permission denied: cluster "${paths.name}" in ${paths.root} belongs to another user; run emu as that user, or pick another EMU_HOME`, { cause });
 }
 
 function readAll(res: IncomingMessage): Promise<string> {

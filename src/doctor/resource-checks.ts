@@ -2,8 +2,8 @@
  * Where emu keeps its files and what it listens on: EMU_HOME's place and free
  * disk, and the loopback port kubectl uses (free, or held by this cluster).
  */
-import { existsSync } from 'node:fs';
-import { readFile, statfs } from 'node:fs/promises';
+import { constants, existsSync, statSync } from 'node:fs';
+import { access, readFile, statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
@@ -18,21 +18,39 @@ export function emuHome(): string {
   return resolve(process.env.EMU_HOME ?? join(homedir(), '.emu'));
 }
 
+/** EMU_HOME may be anywhere (/tmp included) that this user can create directories in. */
 export const home: Check = async () => {
+  const fix = 'export EMU_HOME=~/.emu (any directory you can write)';
   try {
     clusterPaths();
-    return passed('EMU_HOME', emuHome());
   } catch (error) {
     if (!(error instanceof EmuError)) throw error;
-    return failed('EMU_HOME', emuHome(), `${error.message.split(';')[0]}: export EMU_HOME=~/.emu (any directory outside /tmp and /run)`);
+    return failed('EMU_HOME', emuHome(), `${error.message.split(';')[0]}: ${fix}`);
   }
+  let existing = emuHome();
+  while (!existsSync(existing)) existing = dirname(existing);
+  if (!isDirectory(existing)) return failed('EMU_HOME', `${emuHome()} (${existing} is not a directory)`, fix);
+  try {
+    await access(existing, constants.W_OK | constants.X_OK);
+  } catch {
+    return failed('EMU_HOME', `${emuHome()} (${existing} is not writable for you)`, fix);
+  }
+  return passed('EMU_HOME', emuHome());
 };
 
-/** EMU_HOME, or its nearest existing parent: the disk emu will use, without creating anything. */
+/** EMU_HOME, or its nearest existing parent directory: the disk emu will use, without creating anything. */
 export function existingHome(): string {
   let dir = emuHome();
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!isDirectory(dir) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or a file on the way (ENOTDIR)
+  }
 }
 
 export const disk: Check = async () => {

@@ -1,6 +1,7 @@
+import { readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EmuError } from '../errors.ts';
 
 /**
@@ -70,4 +71,30 @@ export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home =
 /** A claim's directory: `volumes/<namespace>/<claim>`, the one place this name is built. */
 export function claimDirectory(paths: ClusterPaths, namespace: string, claim: string): string {
   return join(paths.volumes, namespace, claim);
+}
+
+/** The error for a cluster directory this user may not open: whose it is, and what to do. */
+export function notYours(paths: ClusterPaths, cause: unknown): EmuError {
+  const owner = ownerOf(paths.root);
+  return new EmuError(
+    'PRIVILEGE',
+    `permission denied: cluster "${paths.name}" at ${paths.root} belongs to ${owner === undefined ? 'another user' : `user ${userName(owner)}`}; use your own EMU_HOME, or run emu as that user`,
+    { cause },
+  );
+}
+
+/** The owner of a path, or of its nearest ancestor this user may look at. */
+function ownerOf(path: string): number | undefined {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      return statSync(p).uid;
+    } catch {
+      if (p === '/') return undefined;
+    }
+  }
+}
+
+function userName(uid: number): string {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[2] === String(uid));
+  return line ? `${line.split(':')[0]} (uid ${uid})` : `uid ${uid}`;
 }

@@ -1,11 +1,12 @@
 // emu doctor run for real on this machine: ready here; and the problems a
 // laptop can have, made real for the run (a tool missing from PATH, the
-// remembered API port taken, EMU_HOME under /tmp, an ordinary user), each ✗
+// remembered API port taken, an EMU_HOME that cannot be created, an ordinary user), each ✗
 // with its fix and exit 1.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { execa, execaSync } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
 import { emu, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const t = testHome('doctor');
@@ -73,10 +74,18 @@ describe('emu doctor', () => {
     }
   });
 
-  it('refuses EMU_HOME under /tmp with where to put it instead', async () => {
-    const r = await emu(['doctor'], { ...t.env, EMU_HOME: '/tmp/emu-doctor-home' });
-    expect(r.exitCode).toBe(1);
-    expect(parse(r.stdout).get('EMU_HOME')).toMatchObject({ ok: false, fix: expect.stringContaining('export EMU_HOME=~/.emu') });
+  it('refuses an EMU_HOME it cannot create, with where to put it instead; /tmp is fine', async () => {
+    const file = join(mkdtempSync('/var/tmp/emu-test-doctor-file-'), 'a-file');
+    writeFileSync(file, 'not a directory\n');
+    try {
+      const r = await emu(['doctor'], { ...t.env, EMU_HOME: `${file}/emu` });
+      expect(r.exitCode).toBe(1);
+      expect(parse(r.stdout).get('EMU_HOME')).toMatchObject({ ok: false, found: `${file}/emu (${file} is not a directory)`, fix: expect.stringContaining('export EMU_HOME=~/.emu') });
+      const tmp = await emu(['doctor'], { ...t.env, EMU_HOME: '/tmp/emu-doctor-home' });
+      expect(parse(tmp.stdout).get('EMU_HOME')).toMatchObject({ ok: true });
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
   });
 
   // An ordinary user needs the repository readable to run emu at all.
