@@ -11,6 +11,7 @@ import { clusterPaths } from '../src/engine/cluster-paths.ts';
 import { ScenarioContext } from '../src/scenario/context.ts';
 import { silentProgress } from '../src/util/progress.ts';
 import { insideNode, nodeCommand } from '../src/node/enter-node.ts';
+import { benchKubectlVsEmu, benchWatchLatency } from './api.ts';
 import { benchBareMariadb } from './baseline-mariadb.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
@@ -29,10 +30,10 @@ interface Row {
 const ms = (n: number) => `${Math.round(n)} ms`;
 const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
-const SECTIONS = process.env.BENCH_ONLY ?? 'core,scale,mysql,es,check';
+const SECTIONS = process.env.BENCH_ONLY ?? 'core,scale,api,mysql,es,check';
 const only = SECTIONS.split(',');
 /** Sections that need a cluster (and so a node of their own); `check` needs neither. */
-const needsCluster = only.some((s) => ['core', 'scale', 'mysql', 'es'].includes(s));
+const needsCluster = only.some((s) => ['core', 'scale', 'api', 'mysql', 'es'].includes(s));
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -78,6 +79,13 @@ async function clusterSections(rows: Row[]): Promise<void> {
         rows.push({ what: `${n}-replica Parallel StatefulSet, apply → all Ready`, emu: `${s(times.get(n)!)} (${per(n)})`, baseline: n === 100 ? '—' : `${s(times.get(100)! * (n / 100))} (100 pods' time × ${n / 100}: linear)`, goal: n === 800 ? '≤ 4 × the 200-pod time' : '—', met: n === 800 ? times.get(800)! <= 4 * times.get(200)! : true });
       }
     }
+    if (only.includes('api')) {
+      const watch = await benchWatchLatency(cluster, t, 50);
+      rows.push({ what: `watch event latency, pod Ready → client watching over HTTPS (${watch.n} pods)`, emu: `p50 ${watch.median.toFixed(1)} ms, p99 ${watch.p99.toFixed(1)} ms`, baseline: '— (from the store write, seen at commit in-process)', goal: '≤ 10 ms', met: watch.p99 <= 10 });
+      const cli = await benchKubectlVsEmu(200);
+      rows.push({ what: '`kubectl get pods`, 200 pods (median of 5)', emu: ms(cli.getKubectl), baseline: `${ms(cli.getEmu)} (\`emu get pods\`, same cluster)`, goal: '—', met: true });
+      rows.push({ what: '`kubectl apply` of a 200-replica set + `kubectl rollout status`', emu: s(cli.kubectlApply), baseline: `${s(cli.emuApply)} (\`emu apply\` + \`emu rollout status\`, same cluster)`, goal: '—', met: true });
+    }
     if (only.includes('mysql')) {
       const bare = await benchBareMariadb(home);
       const m = await benchMysql(t);
@@ -111,7 +119,7 @@ function report(rows: Row[]): void {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|mysql|es|check` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
+    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|check` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
   }
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }

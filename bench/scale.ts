@@ -32,9 +32,9 @@ export async function benchParallel(t: ScenarioContext, replicas: number) {
   for (const m of manifests) if (m.object.kind === 'StatefulSet') m.object.spec.replicas = replicas;
   const run = await timed(async () => {
     await applyManifests(t, manifests);
-    await t.waitForReady('trivial', 300);
+    await t.waitForReady('trivial', Math.max(300, replicas));
   });
   await t.scale('trivial', 0);
-  await t.engine.waitFor('trivial scaled to 0', () => (t.pods().length === 0 ? true : undefined), { timeoutMs: 300_000 });
+  await t.engine.waitFor('trivial scaled to 0', () => (t.pods().length === 0 ? true : undefined), { timeoutMs: Math.max(300, replicas) * 1000 });
   return run.ms;
 }

@@ -117,6 +117,9 @@ export class NativeContainer implements Container {
   }
 
   async signalAll(signal: NodeJS.Signals): Promise<void> {
+    // SIGKILL to the init of the container's own PID namespace kills every process
+    // in it (the kernel's rule), exec'd ones included: no need to look for them.
+    if (signal === 'SIGKILL' && !this.sandbox.config.shareProcessNamespace) return signalQuietly(this.mainPid, signal);
     await signalNamespace('mnt', this.mountNamespace, signal);
   }
 
