@@ -32,7 +32,7 @@ describe('pod capacity', () => {
     });
     const pending = Object.entries(await phases()).find(([, s]) => s.endsWith('Pending'))![0];
     const pod = JSON.parse((await emu(['get', 'pods', pending, '-o', 'json'], env)).stdout);
-    expect(pod.status.conditions[0]).toEqual({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Too many pods.' });
+    expect(pod.status.conditions[0]).toMatchObject({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.' });
     expect(pod.spec.nodeName).toBeUndefined();
     expect((await emu(['describe', 'pod', pending], env)).stdout).toMatch(/Warning\s+FailedScheduling\s+.*0\/1 nodes are available: 1 Too many pods\./);
   });

@@ -45,8 +45,10 @@ describe('no leaks', () => {
     homes.push(cleanup);
     expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
     for (let i = 0; i < 20; i++) {
-      expect((await emu(['delete', 'pod', `ordered-${i % 3}`, '--grace-period', '0'], env)).exitCode).toBe(0);
-      expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
+      const deleted = await emu(['delete', 'pod', `ordered-${i % 3}`, '--grace-period', '0', '--force'], env);
+      expect(deleted.exitCode, deleted.stderr).toBe(0);
+      const applied = await emu(['apply', '-f', manifest, '--wait'], env);
+      expect(applied.exitCode, applied.stderr).toBe(0);
     }
     const { unsharePid } = daemonInfo(home, 'leak-zombies');
     expect(zombiesUnder(unsharePid)).toEqual([]);
