@@ -1,18 +1,9 @@
 import { Command, CommanderError } from 'commander';
+// Each command's module is imported when it runs: `emu get pods` loads what get needs, not the whole CLI.
 import { ApiError } from '../api/status.ts';
 import { maxPodsFromEnv } from '../scheduler/node-capacity.ts';
 import { EmuError } from '../errors.ts';
-import { applyCommand } from './commands/apply.ts';
-import { deleteCommand } from './commands/delete.ts';
-import { describeCommand } from './commands/describe.ts';
-import { downCommand } from './commands/down.ts';
-import { execCommand } from './commands/exec.ts';
-import { getCommand } from './commands/get.ts';
-import { logsCommand } from './commands/logs.ts';
-import { portForwardCommand } from './commands/port-forward.ts';
-import { pullCommand } from './commands/pull.ts';
-import { rolloutCommand, type RolloutVerb } from './commands/rollout.ts';
-import { scaleCommand } from './commands/scale.ts';
+import type { RolloutVerb } from './commands/rollout.ts';
 
 // `emu get pods | head -1`: when the reader goes away, end quietly, as Unix tools do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -42,7 +33,7 @@ program
   .requiredOption('-f, --filename <path...>', 'file or directory of manifests')
   .option('--wait', 'wait until every applied StatefulSet and Deployment is ready')
   .option('--timeout <seconds>', 'with --wait: how long to wait', '300')
-  .action((o) => applyCommand(o.filename, o));
+  .action(async (o) => (await import('./commands/apply.ts')).applyCommand(o.filename, o));
 
 program
   .command('get')
@@ -55,9 +46,9 @@ program
   .option('--field-selector <selector>', 'field selector: status.phase=Running')
   .option('-A, --all-namespaces', 'every namespace')
   .option(...ns)
-  .action((type, names, o) => getCommand(type, names, o));
+  .action(async (type, names, o) => (await import('./commands/get.ts')).getCommand(type, names, o));
 
-program.command('describe').description('show details and events').argument('<type>').argument('[names...]').option(...ns).action((t, n, o) => describeCommand(t, n, o));
+program.command('describe').description('show details and events').argument('<type>').argument('[names...]').option(...ns).action(async (t, n, o) => (await import('./commands/describe.ts')).describeCommand(t, n, o));
 
 program
   .command('delete')
@@ -70,7 +61,7 @@ program
   .option('-l, --selector <selector>', 'delete what matches this label selector')
   .option('--all', 'delete every object of the type in the namespace')
   .option(...ns)
-  .action((t, names, o) => deleteCommand(t, names, o));
+  .action(async (t, names, o) => (await import('./commands/delete.ts')).deleteCommand(t, names, o));
 
 program
   .command('scale')
@@ -79,7 +70,7 @@ program
   .argument('[names...]')
   .requiredOption('--replicas <n>', 'the new number of replicas')
   .option(...ns)
-  .action((t, n, o) => scaleCommand(t, n, o));
+  .action(async (t, n, o) => (await import('./commands/scale.ts')).scaleCommand(t, n, o));
 
 const rollout = program.command('rollout').description('manage the rollout of a Deployment or StatefulSet: status, history, undo, restart, pause, resume');
 const rolloutVerbs: [RolloutVerb, string][] = [
@@ -95,7 +86,7 @@ for (const [verb, description] of rolloutVerbs) {
   if (verb === 'status') command.option('--timeout <duration>', 'give up after this long (90s, 5m)').option('-w, --watch [bool]', 'watch until done (--watch=false: print once)', (v) => v !== 'false', true);
   if (verb === 'history') command.option('--revision <n>', 'show this revision\'s pod template');
   if (verb === 'undo') command.option('--to-revision <n>', 'the revision to go back to (0: the previous one)');
-  command.action((t, n, o) => rolloutCommand(verb, t, n, o));
+  command.action(async (t, n, o) => (await import('./commands/rollout.ts')).rolloutCommand(verb, t, n, o));
 }
 
 program
@@ -108,7 +99,7 @@ program
   .option('--tail <lines>', 'only the last lines')
   .option('--timestamps', 'prefix each line with its time')
   .option(...ns)
-  .action((pod, o) => logsCommand(pod, o));
+  .action(async (pod, o) => (await import('./commands/logs.ts')).logsCommand(pod, o));
 
 program
   .command('exec')
@@ -120,7 +111,7 @@ program
   .option('-t, --tty', 'stdin is a terminal')
   .option(...ns)
   .action(async (pod, command, o) => {
-    process.exitCode = await execCommand(pod, command, o);
+    process.exitCode = await (await import('./commands/exec.ts')).execCommand(pod, command, o);
   });
 
 program
@@ -130,9 +121,9 @@ program
   .argument('<ports...>', 'LOCAL:REMOTE')
   .option('--address <ip>', 'local address to listen on', '127.0.0.1')
   .option(...ns)
-  .action((t, p, o) => portForwardCommand(t, p, o));
+  .action(async (t, p, o) => (await import('./commands/port-forward.ts')).portForwardCommand(t, p, o));
 
-program.command('down').description('stop the cluster; volumes are kept unless --volumes').option('--volumes', 'also delete every volume').action((o) => downCommand(o));
+program.command('down').description('stop the cluster; volumes are kept unless --volumes').option('--volumes', 'also delete every volume').action(async (o) => (await import('./commands/down.ts')).downCommand(o));
 
 program
   .command('up')
@@ -152,7 +143,7 @@ program
     await kubeconfigCommand(o);
   });
 
-program.command('pull').description('install what images need (all known images by default)').argument('[images...]').action((images) => pullCommand(images));
+program.command('pull').description('install what images need (all known images by default)').argument('[images...]').action(async (images) => (await import('./commands/pull.ts')).pullCommand(images));
 
 program
   .command('run')
