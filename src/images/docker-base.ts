@@ -20,9 +20,7 @@ const MIRRORS = [
 /**
  * The Debian base image every emu image starts FROM: a minimal root filesystem
  * made by mmdebstrap from Debian's mirror (documentation left out), streamed
- * straight into `docker import`. Its /etc/hosts is a link into /etc/emu/dns,
- * where a pod's containers get the cluster's DNS directory bind-mounted (a
- * directory, so that replacing the hosts file by rename reaches them). Its dpkg
+ * straight into `docker import`. Its dpkg
  * status is kept beside it (`status`), so that images built on it install
  * exactly the packages it lacks (see deb-closure.ts). Built once: an existing
  * image with its status file is kept.
@@ -39,7 +37,6 @@ export async function ensureBaseImage(client: ContainerRuntimeClient, buildDir: 
     `copy-out /var/lib/dpkg/status ${buildDir}`,
     `upload ${DOCKER_DIR}base/emu-install-debs /usr/local/sbin/emu-install-debs`,
     'chmod 755 "$1/usr/local/sbin/emu-install-debs"',
-    'mkdir -p "$1/etc/emu/dns" && ln -sf emu/dns/hosts "$1/etc/hosts"',
   ];
   const exclude = ['/usr/share/man/*', '/usr/share/doc/*', '/usr/share/info/*', '/usr/share/locale/*'];
   const mmdebstrap = execa('mmdebstrap', [

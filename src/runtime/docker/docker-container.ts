@@ -1,12 +1,12 @@
 import { GenericContainer, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IN_PLACE_HOSTS } from '../../network/hosts-file.ts';
 import { dockerRecipe } from '../../images/docker-recipes.ts';
 import type { VolumeMount } from '../mount-plan.ts';
 import { requireImage } from './docker-client.ts';
 import { containerName, podLabels } from './docker-names.ts';
 import type { DockerSandbox } from './docker-sandbox.ts';
-
-/** Where a container sees the cluster's DNS directory; emu's images link /etc/hosts into it. */
-export const DNS_DIR_MOUNT = '/etc/emu/dns';
 
 export interface DockerContainerSpec {
   name: string;
@@ -31,11 +31,12 @@ export interface ExecResult {
 /**
  * One run of a container in a Docker pod sandbox: it joins the pause
  * container's network and IPC namespaces (and so gets its hostname), its
- * volumes are bind mounts, and it gets the cluster's DNS directory at
- * /etc/emu/dns. Docker mounts its own hosts file at /etc/hosts, which in emu's
- * images is a link into that directory; Docker mounts shallower paths first, so
- * the directory lands on top and the pod sees the live, rename-replaced file.
- * Like native pods, /tmp and /run are private tmpfs.
+ * volumes are bind mounts, and its /etc/hosts is the cluster's hosts file
+ * (the copy updated in place: see IN_PLACE_HOSTS; Docker leaves /etc/hosts
+ * alone when the container mounts something there), and its resolv.conf names
+ * no server, so that other names fail at once, as in native pods (Docker's
+ * copy of the host's would time out). Like native pods, /tmp and /run are
+ * private tmpfs.
  */
 export class DockerContainer {
   /** The container's exit code, once it has exited. */
@@ -58,6 +59,8 @@ export class DockerContainer {
   static async start(client: ContainerRuntimeClient, sandbox: DockerSandbox, spec: DockerContainerSpec, attempt = 0): Promise<DockerContainer> {
     const image = dockerRecipe(spec.image).tag;
     await requireImage(client, image);
+    const resolvConf = join(spec.dnsDir, 'resolv.conf');
+    await writeFile(resolvConf, '# emu: no DNS server; cluster names come from /etc/hosts\n', { flag: 'wx' }).catch(() => undefined);
     let container = new GenericContainer(image)
       .withName(containerName(sandbox.pod, spec.name, attempt))
       .withLabels(podLabels(sandbox.pod, 'container', spec.name))
@@ -66,7 +69,8 @@ export class DockerContainer {
       .withEnvironment(spec.env)
       .withTmpFs({ '/tmp': 'rw,nosuid,nodev,exec,mode=1777', '/run': 'rw,nosuid,nodev,mode=755' })
       .withBindMounts([
-        { source: spec.dnsDir, target: DNS_DIR_MOUNT, mode: 'ro' },
+        { source: join(spec.dnsDir, IN_PLACE_HOSTS), target: '/etc/hosts', mode: 'ro' },
+        { source: resolvConf, target: '/etc/resolv.conf', mode: 'ro' },
         ...spec.mounts.map((m) => ({ source: m.source, target: m.target, mode: m.readOnly ? ('ro' as const) : ('rw' as const) })),
       ]);
     // No wait strategy beyond "started" (it exposes no ports): readiness is the probes' business, as in Kubernetes.
