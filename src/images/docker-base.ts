@@ -25,9 +25,9 @@ const MIRRORS = [
  * exactly the packages it lacks (see deb-closure.ts). Built once: an existing
  * image with its status file is kept.
  */
-export async function ensureBaseImage(client: ContainerRuntimeClient, buildDir: string, progress: Progress): Promise<{ status: string }> {
+export async function ensureBaseImage(client: ContainerRuntimeClient, buildDir: string, progress: Progress): Promise<{ status: string; built: boolean }> {
   const status = join(buildDir, 'base.status');
-  if (existsSync(status) && (await client.image.exists(ImageName.fromString(BASE_TAG)))) return { status };
+  if (existsSync(status) && (await client.image.exists(ImageName.fromString(BASE_TAG)))) return { status, built: false };
   if (!(await execa('mmdebstrap', ['--version'], { reject: false })).stdout) {
     throw new EmuError('IMAGE_PULL_FAILED', 'building the Debian base image needs mmdebstrap: install it with apt-get install -y --no-install-recommends mmdebstrap');
   }
@@ -61,5 +61,5 @@ export async function ensureBaseImage(client: ContainerRuntimeClient, buildDir: 
   if (importStream instanceof Error) throw new EmuError('IMAGE_PULL_FAILED', `docker import of the Debian base image failed: ${importStream.message}`, { cause: importStream });
   await followBuildOutput(client, importStream, { what: 'docker import of the Debian base image', progress });
   await rename(join(buildDir, 'status'), status);
-  return { status };
+  return { status, built: true };
 }

@@ -41,11 +41,12 @@ export async function buildDockerImages(references: readonly string[], progress:
   if (extras.length > 0) await pullImages(extras.map((e) => e.pullReference), progress);
   const client = await connectDocker();
   const buildDir = join(emuDockerHome(), 'build');
-  const { status } = await ensureBaseImage(client, buildDir, progress);
+  const base = await ensureBaseImage(client, buildDir, progress);
+  const status = base.status;
   const baseId = (await client.container.dockerode.getImage(BASE_TAG).inspect()).Id;
   const results: BuiltImage[] = [];
   for (const recipe of recipes) {
-    results.push({ recipe, built: recipe.dir ? await buildImage(client, recipe, { status, baseId, buildDir, progress }) : false });
+    results.push({ recipe, built: recipe.dir ? await buildImage(client, recipe, { status, baseId, buildDir, progress }) : base.built });
   }
   progress.done();
   return results;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { DOCKER_RECIPES } from '../../src/images/docker-recipes.ts';
+import { recipesFor } from '../../src/images/docker-recipes.ts';
 import { NodeNetwork } from '../../src/network/node-network.ts';
 import { connectDocker } from '../../src/runtime/docker/docker-client.ts';
 import { pollUntil } from '../../src/util/deadline.ts';
@@ -14,12 +14,12 @@ import type { PodIdentity } from '../../src/runtime/docker/docker-names.ts';
  * with this reason (start a daemon with docker/dockerd/start.sh and build the
  * images with `emu pull --runtime docker`).
  */
-export async function dockerForTests(): Promise<{ client?: ContainerRuntimeClient; skipReason: string }> {
+export async function dockerForTests(references: string[] = ['nginx']): Promise<{ client?: ContainerRuntimeClient; skipReason: string }> {
   try {
     const client = await connectDocker();
-    for (const recipe of DOCKER_RECIPES) {
+    for (const recipe of recipesFor(references)) {
       if (!(await client.container.dockerode.getImage(recipe.tag).inspect().catch(() => undefined))) {
-        return { skipReason: `image ${recipe.tag} is not built (run: node bin/emu.mjs pull --runtime docker)` };
+        return { skipReason: `image ${recipe.tag} is not built (run: node bin/emu.mjs pull --runtime docker ${references.join(' ')})` };
       }
     }
     return { client, skipReason: '' };
