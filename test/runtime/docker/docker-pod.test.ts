@@ -116,7 +116,8 @@ describe.skipIf(!docker.client)(`a pod on Docker${docker.client ? '' : ` (skippe
     expect(await removeClusterContainers(client, pod.cluster)).toBeGreaterThanOrEqual(2);
     const left = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABELS.cluster}=${pod.cluster}`] } });
     expect(left).toEqual([]);
-    expect((await node.run(['ip', '-o', 'link', 'show', 'master', 'emu0'])).stdout).toBe('');
+    // The kernel tears a network namespace down asynchronously: the veth goes soon after.
+    await expectEventually(async () => (await node.run(['ip', '-o', 'link', 'show', 'master', 'emu0'])).stdout, '');
   });
 });
 
