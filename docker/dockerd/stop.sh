@@ -26,7 +26,7 @@ for procs in /sys/fs/cgroup/*/"$EMU_DOCKER_CGROUP" /sys/fs/cgroup/"$EMU_DOCKER_C
   find "$procs" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 done
 for cmdline in /proc/[0-9]*/cmdline; do
-  if tr '\0' ' ' <"$cmdline" 2>/dev/null | grep -q -- "-address $EMU_DOCKER_HOME/exec/containerd/"; then
+  if { tr '\0' ' ' <"$cmdline"; } 2>/dev/null | grep -q -- "-address $EMU_DOCKER_HOME/exec/containerd/"; then
     p=${cmdline#/proc/}; kill -KILL "${p%/cmdline}" 2>/dev/null || true
   fi
 done
