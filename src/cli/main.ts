@@ -152,7 +152,12 @@ program
     await kubeconfigCommand(o);
   });
 
-program.command('pull').description('install what images need (all known images by default)').argument('[images...]').action((images) => pullCommand(images));
+program
+  .command('pull')
+  .description('get images ready: install what they need (native) or build them locally (docker); all known images by default')
+  .argument('[images...]')
+  .option('--runtime <runtime>', 'native or docker', 'native')
+  .action((images, o) => pullCommand(images, o));
 
 program
   .command('run')

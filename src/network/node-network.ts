@@ -7,6 +7,11 @@ export interface NodeNetworkOptions {
   podCidr?: string;
   /** Service virtual IPs, like kind's default. */
   serviceCidr?: string;
+  /**
+   * Manage the network namespace of this process (as the host sees it) instead of
+   * our own: for code that drives a node from outside it (tests, benchmarks).
+   */
+  netnsOfPid?: number;
 }
 
 const BRIDGE = 'emu0';
@@ -27,10 +32,12 @@ export class NodeNetwork {
   readonly pods: IpPool;
   readonly services: IpPool;
   private vethCounter = 0;
+  private readonly enter: string[];
 
   constructor(options: NodeNetworkOptions = {}) {
     this.pods = new IpPool(options.podCidr ?? '10.244.0.0/16');
     this.services = new IpPool(options.serviceCidr ?? '10.96.0.0/16');
+    this.enter = options.netnsOfPid ? ['nsenter', '-t', String(options.netnsOfPid), '-n'] : [];
   }
 
   async setUp(): Promise<void> {
@@ -39,7 +46,7 @@ export class NodeNetwork {
       `link add ${BRIDGE} type bridge`,
       `addr add ${this.pods.gateway}/${this.pods.prefixLength} dev ${BRIDGE}`,
       `link set ${BRIDGE} up`,
-    ]);
+    ], this.enter);
   }
 
   /**
@@ -49,7 +56,7 @@ export class NodeNetwork {
    */
   async attachPod(pid: number): Promise<PodAddress> {
     const ip = this.pods.allocate();
-    const hostVeth = `veth${(this.vethCounter++).toString(16)}`;
+    const hostVeth = this.nextVethName();
     try {
       await this.batched([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
     } catch (error) {
@@ -57,6 +64,23 @@ export class NodeNetwork {
       throw error;
     }
     return { ip, prefixLength: this.pods.prefixLength, gateway: this.pods.gateway };
+  }
+
+  /**
+   * An address and a veth name for a pod whose sandbox makes its own veth: the
+   * Docker runtime's pause container creates it, its peer in this namespace
+   * (see docker/pause/pause.sh); then plugVeth puts it on the bridge.
+   */
+  reservePod(): PodAddress & { veth: string } {
+    return { ip: this.pods.allocate(), prefixLength: this.pods.prefixLength, gateway: this.pods.gateway, veth: this.nextVethName() };
+  }
+
+  async plugVeth(veth: string): Promise<void> {
+    await this.batched([`link set ${veth} master ${BRIDGE} up`]);
+  }
+
+  private nextVethName(): string {
+    return `veth${(this.vethCounter++).toString(16)}`;
   }
 
   /**
@@ -69,7 +93,7 @@ export class NodeNetwork {
       const batch: { commands: string[]; done?: Promise<void> } = { commands: [] };
       batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.pending = undefined;
-        return ipBatch(batch.commands);
+        return ipBatch(batch.commands, this.enter);
       });
       this.pending = batch;
     }
@@ -86,11 +110,11 @@ export class NodeNetwork {
 
   /** Put a Service's cluster IP (allocated by the API from `services`) on the bridge. */
   async addServiceIp(ip: string): Promise<void> {
-    await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`]);
+    await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`], this.enter);
   }
 
   async removeServiceIp(ip: string): Promise<void> {
-    await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`]).catch(() => undefined);
+    await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`], this.enter).catch(() => undefined);
   }
 
 }

@@ -1,0 +1,20 @@
+#!/bin/sh
+# A pod's pause container (Docker runtime). It holds the pod's network namespace, which
+# the pod's containers join (network mode container:<pause>), as Kubernetes' pause does.
+#
+# It also plugs the pod into emu's node: Docker gave it no network (network mode none);
+# it creates eth0 here with its peer $EMU_VETH in the node's network namespace (the node's
+# /proc/<pid>/ns, bind-mounted read-only at /run/emu/node-ns by emu), and configures the
+# address emu assigned. emu then puts $EMU_VETH on the node's bridge. Then it prints
+# "ready", drops every capability and waits for SIGTERM.
+set -e
+ip link add eth0 type veth peer name "$EMU_VETH" netns /run/emu/node-ns/net
+ip -batch - <<EOT
+link set lo up
+addr add $EMU_POD_IP/$EMU_POD_PREFIX dev eth0
+link set eth0 up
+route add default via $EMU_GATEWAY
+EOT
+echo ready
+exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all -- \
+  sh -c 'trap "exit 0" TERM INT; while :; do sleep infinity & wait $!; done'
