@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { pack } from 'tar-fs';
-import type { ContainerRuntimeClient } from 'testcontainers';
+import { ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { EmuError } from '../errors.ts';
 import { connectDocker, emuDockerHome } from '../runtime/docker/docker-client.ts';
 import { APT_PACKAGES_LABEL, LABELS } from '../runtime/docker/docker-names.ts';
@@ -12,7 +12,7 @@ import { DOCKER_DIR } from './catalog.ts';
 import { debClosure } from './deb-closure.ts';
 import { ensureBaseImage } from './docker-base.ts';
 import { followBuildOutput } from './docker-build-output.ts';
-import { BASE_TAG, recipesFor, type DockerImageRecipe } from './docker-recipes.ts';
+import { BASE_TAG, dockerImageTag, dockerRecipe, recipesFor, type DockerImageRecipe } from './docker-recipes.ts';
 import { pullImages } from './pull.ts';
 
 export interface BuiltImage {
@@ -50,6 +50,23 @@ export async function buildDockerImages(references: readonly string[], progress:
   }
   progress.done();
   return results;
+}
+
+/**
+ * Before pods start on Docker (emu apply, up, run): connect to the daemon (one
+ * clear error if there is none) and build the images these references need
+ * that are not there yet. Images already built are used as they are; `emu pull
+ * --runtime docker` rebuilds whatever changed.
+ */
+export async function ensureDockerImages(references: readonly string[], progress: Progress): Promise<void> {
+  const client = await connectDocker();
+  const missing: string[] = [];
+  for (const recipe of recipesFor(references)) {
+    if (!(await client.image.exists(ImageName.fromString(recipe.tag)))) missing.push(recipe.name);
+  }
+  if (missing.length === 0) return;
+  progress.update(`building Docker images: ${missing.join(', ')}`);
+  await buildDockerImages(references.filter((r) => dockerImageTag(r) !== r && missing.includes(dockerRecipe(r).name)), progress);
 }
 
 interface BuildOptions {

@@ -46,14 +46,31 @@ export const DOCKER_RECIPES: readonly DockerImageRecipe[] = [
   },
 ];
 
+/**
+ * The tag an image reference runs as under the Docker runtime: the local image
+ * emu builds for references the catalog knows, else the reference itself (an
+ * image from a registry, where one is reachable).
+ */
+export function dockerImageTag(reference: string): string {
+  try {
+    return dockerRecipe(reference).tag;
+  } catch {
+    return reference;
+  }
+}
+
 /** The recipe for an image reference (throws IMAGE_UNKNOWN, as the native catalog does). */
 export function dockerRecipe(reference: string): DockerImageRecipe {
   const name = findImage(reference).name;
   return DOCKER_RECIPES.find((r) => r.name === name)!;
 }
 
-/** Recipes needed to run these references: the base and pause images always, then each image once. */
+/**
+ * Recipes needed to run these references: the base and pause images always,
+ * then each image emu builds once (others come from their registry).
+ */
 export function recipesFor(references: readonly string[]): DockerImageRecipe[] {
-  const wanted = new Set([BASE_RECIPE.name, PAUSE_RECIPE.name, ...references.map((r) => dockerRecipe(r).name)]);
+  const built = references.filter((r) => dockerImageTag(r) !== r);
+  const wanted = new Set([BASE_RECIPE.name, PAUSE_RECIPE.name, ...built.map((r) => dockerRecipe(r).name)]);
   return DOCKER_RECIPES.filter((r) => wanted.has(r.name));
 }

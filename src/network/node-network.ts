@@ -7,11 +7,6 @@ export interface NodeNetworkOptions {
   podCidr?: string;
   /** Service virtual IPs, like kind's default. */
   serviceCidr?: string;
-  /**
-   * Manage the network namespace of this process (as the host sees it) instead of
-   * our own: for code that drives a node from outside it (tests, benchmarks).
-   */
-  netnsOfPid?: number;
 }
 
 const BRIDGE = 'emu0';
@@ -32,12 +27,10 @@ export class NodeNetwork {
   readonly pods: IpPool;
   readonly services: IpPool;
   private vethCounter = 0;
-  private readonly enter: string[];
 
   constructor(options: NodeNetworkOptions = {}) {
     this.pods = new IpPool(options.podCidr ?? '10.244.0.0/16');
     this.services = new IpPool(options.serviceCidr ?? '10.96.0.0/16');
-    this.enter = options.netnsOfPid ? ['nsenter', '-t', String(options.netnsOfPid), '-n'] : [];
   }
 
   async setUp(): Promise<void> {
@@ -46,7 +39,7 @@ export class NodeNetwork {
       `link add ${BRIDGE} type bridge`,
       `addr add ${this.pods.gateway}/${this.pods.prefixLength} dev ${BRIDGE}`,
       `link set ${BRIDGE} up`,
-    ], this.enter);
+    ]);
   }
 
   /**
@@ -93,7 +86,7 @@ export class NodeNetwork {
       const batch: { commands: string[]; done?: Promise<void> } = { commands: [] };
       batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.pending = undefined;
-        return ipBatch(batch.commands, this.enter);
+        return ipBatch(batch.commands);
       });
       this.pending = batch;
     }
@@ -110,11 +103,11 @@ export class NodeNetwork {
 
   /** Put a Service's cluster IP (allocated by the API from `services`) on the bridge. */
   async addServiceIp(ip: string): Promise<void> {
-    await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`], this.enter);
+    await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`]);
   }
 
   async removeServiceIp(ip: string): Promise<void> {
-    await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`], this.enter).catch(() => undefined);
+    await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`]).catch(() => undefined);
   }
 
 }

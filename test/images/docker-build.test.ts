@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { debFileName, parseSimulation } from '../../src/images/deb-closure.ts';
 import { aptPackagesOf } from '../../src/images/docker-build.ts';
 import { dockerRecipe, recipesFor } from '../../src/images/docker-recipes.ts';
-import { demultiplex } from '../../src/runtime/docker/docker-container.ts';
+import { demultiplex } from '../../src/runtime/docker/docker-runtime.ts';
 
 describe('Docker image recipes', () => {
   it.each([

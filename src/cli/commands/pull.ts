@@ -1,7 +1,7 @@
 import { CATALOG } from '../../images/catalog.ts';
 import { buildDockerImages } from '../../images/docker-build.ts';
 import { pullImages } from '../../images/pull.ts';
-import { EmuError } from '../../errors.ts';
+import { requestedRuntime } from '../../runtime/runtime-choice.ts';
 import { terminalProgress } from '../../util/progress.ts';
 
 /**
@@ -10,7 +10,7 @@ import { terminalProgress } from '../../util/progress.ts';
  * docker: build them locally (see images/docker-build.ts).
  */
 export async function pullCommand(images: string[], options: { runtime?: string }): Promise<void> {
-  const runtime = options.runtime ?? 'native';
+  const runtime = requestedRuntime(options.runtime) ?? 'native';
   const references = images.length > 0 ? images : CATALOG.map((i) => i.repositories[0]);
   if (runtime === 'docker') {
     for (const { recipe, built } of await buildDockerImages(references, terminalProgress())) {
@@ -18,7 +18,6 @@ export async function pullCommand(images: string[], options: { runtime?: string 
     }
     return;
   }
-  if (runtime !== 'native') throw new EmuError('USAGE', `--runtime must be native or docker, got "${runtime}"`);
   const pulled = await pullImages(references, terminalProgress());
   for (const image of pulled) console.log(`${image.name}: ready`);
 }

@@ -17,7 +17,12 @@ export function emuDockerSocket(): string {
   return join(emuDockerHome(), 'docker.sock');
 }
 
-const START_HINT = 'start one with: eval "$(docker/dockerd/start.sh)" (or set DOCKER_HOST to a running daemon)';
+const START_HINT = 'start emu\'s own with eval "$(docker/dockerd/start.sh)" (or bash .ci/docker.sh setup, which also builds the images), or set DOCKER_HOST to a running daemon';
+
+/** The daemon emu talks to (see connectDocker). */
+export function dockerHost(): string {
+  return process.env.DOCKER_HOST ?? (existsSync(emuDockerSocket()) ? `unix://${emuDockerSocket()}` : 'unix:///var/run/docker.sock');
+}
 
 /**
  * The Docker daemon emu talks to, through testcontainers: DOCKER_HOST when set,
