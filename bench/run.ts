@@ -17,6 +17,7 @@ import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.
 import { benchMysql, benchMysqlScenario } from './mysql.ts';
 import { benchPodStart } from './pod-start.ts';
 import { benchRuntime } from './runtimes.ts';
+import { connectDocker } from '../src/runtime/docker/docker-client.ts';
 import { benchBareSandboxes, benchParallel, benchParallel200 } from './scale.ts';
 
 interface Row {
@@ -60,9 +61,10 @@ function checkRows(benches: Awaited<ReturnType<typeof benchCheckers>>): Row[] {
 async function runtimeRows(): Promise<Row[]> {
   const native = await benchRuntime('native');
   const docker = await benchRuntime('docker');
+  const daemon = await (await connectDocker()).container.dockerode.info();
   const row = (what: string, key: 'podStartMs' | 'mysqlReadyMs' | 'replicaMs' | 'scenarioMs', format: (n: number) => string): Row => {
     const ratio = docker[key] / native[key];
-    return { what, emu: `${format(native[key])} native (×${ratio.toFixed(1)} faster)`, baseline: `${format(docker[key])} (the Docker runtime)`, goal: 'native ≥ 5× faster', met: ratio >= 5 };
+    return { what, emu: `${format(native[key])} native (×${ratio.toFixed(1)} faster)`, baseline: `${format(docker[key])} (the Docker runtime: dockerd ${daemon.ServerVersion}, ${daemon.Driver})`, goal: 'native ≥ 5× faster', met: ratio >= 5 };
   };
   const passed = (r: typeof native) => (r.passed ? '' : ', FAILED');
   return [
