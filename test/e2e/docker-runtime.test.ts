@@ -14,10 +14,12 @@ const skipped = docker.client ? '' : ` (skipped: ${docker.skipReason})`;
 const WEB = `${ROOT}scenarios/manifests/web.yaml`;
 
 describe.skipIf(!docker.client)(`the StatefulSet tutorial on the Docker runtime with the real kubectl${skipped}`, () => {
-  const t = testHome('docker-kubectl');
+  // Made in beforeAll, so a skipped suite leaves no home behind.
+  let t: ReturnType<typeof testHome>;
   let kubectl: Kubectl;
 
   beforeAll(async () => {
+    t = testHome('docker-kubectl');
     const up = await emu(['up', '--runtime', 'docker'], t.env);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toContain('(runtime: docker)');
@@ -72,7 +74,8 @@ describe.skipIf(!docker.client)(`the StatefulSet tutorial on the Docker runtime 
 });
 
 describe.skipIf(!docker.client)(`a pod on the Docker runtime, from inside the node${skipped}`, () => {
-  const t = testHome('docker-pod');
+  let t: ReturnType<typeof testHome>;
+  beforeAll(() => void (t = testHome('docker-pod')));
   afterAll(() => t.cleanup());
 
   it('has the pod semantics of the native runtime, and leaves no container behind', async () => {
@@ -84,7 +87,8 @@ describe.skipIf(!docker.client)(`a pod on the Docker runtime, from inside the no
 });
 
 describe.skipIf(!docker.client)(`containers of a killed emu${skipped}`, () => {
-  const t = testHome('docker-killed');
+  let t: ReturnType<typeof testHome>;
+  beforeAll(() => void (t = testHome('docker-killed')));
   afterAll(async () => {
     expect(await downAndCleanup(t)).toEqual([]);
     expect(await dockerLeftovers(client, t.home)).toEqual([]);
