@@ -52,10 +52,11 @@ export async function benchMysql(t: ScenarioContext) {
   return { coldMs: cold.ms, warmMs: warm.ms, replicaMs: replica.ms, primaryMs: primary.ms };
 }
 
-/** The whole scenario, as a user runs it (a nested emu run, its own node). */
-export async function benchMysqlScenario(): Promise<{ ms: number; passed: boolean }> {
+/** The whole scenario, as a user runs it (a nested emu run, its own node), on the default runtime or the one given. */
+export async function benchMysqlScenario(runtime?: string): Promise<{ ms: number; passed: boolean }> {
   const bin = fileURLToPath(new URL('../bin/emu.mjs', import.meta.url));
   const scenario = fileURLToPath(new URL('../scenarios/mysql-rw.ts', import.meta.url));
-  const run = await timed(() => execa(process.execPath, [bin, 'run', scenario, '--json'], { reject: false, env: { EMU_CLUSTER: 'bench-mysql-rw' } }));
+  const args = [bin, 'run', scenario, '--json', ...(runtime ? ['--runtime', runtime] : [])];
+  const run = await timed(() => execa(process.execPath, args, { reject: false, env: { EMU_CLUSTER: `bench-mysql-rw${runtime ? `-${runtime}` : ''}` } }));
   return { ms: run.ms, passed: run.value.exitCode === 0 };
 }

@@ -17,6 +17,8 @@ import { benchCheckers } from './checkers.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
 import { benchMysql, benchMysqlScenario } from './mysql.ts';
 import { benchPodStart } from './pod-start.ts';
+import { benchRuntime } from './runtimes.ts';
+import { connectDocker } from '../src/runtime/docker/docker-client.ts';
 import { benchBareSandboxes, benchParallel, benchParallel200 } from './scale.ts';
 
 interface Row {
@@ -38,6 +40,7 @@ const needsCluster = only.some((s) => ['core', 'scale', 'api', 'mysql', 'es'].in
 async function main(): Promise<void> {
   const rows: Row[] = [];
   if (only.includes('check')) rows.push(...checkRows(await benchCheckers()));
+  if (only.includes('docker')) rows.push(...(await runtimeRows()));
   if (needsCluster) await clusterSections(rows);
   report(rows);
 }
@@ -53,6 +56,24 @@ function checkRows(benches: Awaited<ReturnType<typeof benchCheckers>>): Row[] {
       met: i === 0 ? b.poolMs < 10_000 : true,
     };
   });
+}
+
+/** Native against Docker, each measurement on both in this run; goal: native at least 5× faster. */
+async function runtimeRows(): Promise<Row[]> {
+  const native = await benchRuntime('native');
+  const docker = await benchRuntime('docker');
+  const daemon = await (await connectDocker()).container.dockerode.info();
+  const row = (what: string, key: 'podStartMs' | 'mysqlReadyMs' | 'replicaMs' | 'scenarioMs', format: (n: number) => string): Row => {
+    const ratio = docker[key] / native[key];
+    return { what, emu: `${format(native[key])} native (×${ratio.toFixed(1)} faster)`, baseline: `${format(docker[key])} (the Docker runtime: dockerd ${daemon.ServerVersion}, ${daemon.Driver})`, goal: 'native ≥ 5× faster', met: ratio >= 5 };
+  };
+  const passed = (r: typeof native) => (r.passed ? '' : ', FAILED');
+  return [
+    row('pod start p50 (sandbox + container `true`), native vs docker', 'podStartMs', ms),
+    row('MySQL 3 replicas all Ready, cold, native vs docker', 'mysqlReadyMs', s),
+    row('MySQL replica delete → Ready, native vs docker', 'replicaMs', s),
+    row(`whole \`emu run scenarios/mysql-rw.ts\`, native vs docker${passed(native)}${passed(docker)}`, 'scenarioMs', s),
+  ];
 }
 
 async function clusterSections(rows: Row[]): Promise<void> {
@@ -119,7 +140,7 @@ function report(rows: Row[]): void {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|check` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
+    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|check|docker` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
   }
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }

@@ -1,11 +1,12 @@
 import { Cluster } from '../engine/cluster.ts';
 import { clusterPaths } from '../engine/cluster-paths.ts';
 import { serveApi } from '../daemon/api-host.ts';
+import { requestedRuntime } from '../runtime/runtime-choice.ts';
 
 /** `emu __daemon`: the node's main process (the only child of its init), started by ensureDaemon; serves the cluster's API until stopped. */
 export async function daemonMain(): Promise<void> {
   const paths = clusterPaths();
-  const cluster = await Cluster.start({ paths, podCidr: process.env.EMU_POD_CIDR, serviceCidr: process.env.EMU_SERVICE_CIDR });
+  const cluster = await Cluster.start({ paths, podCidr: process.env.EMU_POD_CIDR, serviceCidr: process.env.EMU_SERVICE_CIDR, runtime: requestedRuntime(undefined) });
   const api = await serveApi(cluster);
   let stopping: Promise<void> | undefined;
   const stop = () => {

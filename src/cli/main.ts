@@ -33,6 +33,7 @@ program
   .requiredOption('-f, --filename <path...>', 'file or directory of manifests')
   .option('--wait', 'wait until every applied StatefulSet and Deployment is ready')
   .option('--timeout <seconds>', 'with --wait: how long to wait', '300')
+  .option('--runtime <runtime>', 'where a new cluster runs its pods: native or docker (default: $EMU_RUNTIME, else native)')
   .action(async (o) => (await import('./commands/apply.ts')).applyCommand(o.filename, o));
 
 program
@@ -129,6 +130,7 @@ program
   .command('up')
   .description('start the cluster (if it is not running) and make it kubectl\'s current context')
   .option('--no-kubeconfig', 'leave ~/.kube/config alone')
+  .option('--runtime <runtime>', 'where its pods run: native or docker (default: $EMU_RUNTIME, else native)')
   .action(async (o) => {
     const { upCommand } = await import('./commands/up.ts');
     await upCommand(o);
@@ -143,7 +145,12 @@ program
     await kubeconfigCommand(o);
   });
 
-program.command('pull').description('install what images need (all known images by default)').argument('[images...]').action(async (images) => (await import('./commands/pull.ts')).pullCommand(images));
+program
+  .command('pull')
+  .description('get images ready: install what they need (native) or build them locally (docker); all known images by default')
+  .argument('[images...]')
+  .option('--runtime <runtime>', 'native or docker (default: $EMU_RUNTIME, else native)')
+  .action(async (images, o) => (await import('./commands/pull.ts')).pullCommand(images, o));
 
 program
   .command('run')
@@ -151,6 +158,7 @@ program
   .argument('<file>', 'scenario .ts file')
   .option('--json [file]', 'write a machine-readable report (to stdout, or to a file)')
   .option('--keep', 'leave the cluster running afterwards for inspection')
+  .option('--runtime <runtime>', 'where its pods run: native or docker (default: $EMU_RUNTIME, else the scenario\'s, else native)')
   .action(async (file, o) => {
     const { runCommand } = await import('./commands/run.ts');
     process.exitCode = await runCommand(file, o);

@@ -9,12 +9,16 @@ import { pollUntil } from '../util/deadline.ts';
 import { isAlive, signalQuietly, waitForOnlyChild } from '../util/proc.ts';
 import { RestApi } from '../client/rest-api.ts';
 import { EMU_BIN } from '../node/enter-node.ts';
+import type { RuntimeName } from '../runtime/container-runtime.ts';
+import { removeDockerLeftovers } from '../runtime/docker/cleanup.ts';
 
 export interface DaemonInfo {
   /** The `unshare` process on the host. */
   unsharePid: number;
   /** The node's PID 1 (its init) as the host sees it: the handle for nsenter (exec). */
   nodePid: number;
+  /** The runtime its pods run on (what `emu down` cleans up after). */
+  runtime?: RuntimeName;
 }
 
 /** Is the cluster's API answering? */
@@ -28,14 +32,18 @@ export async function isRunning(paths: ClusterPaths): Promise<boolean> {
   }
 }
 
-/** Connect to the cluster's API, starting its daemon (in a fresh node) if none is running. */
-export async function ensureDaemon(paths: ClusterPaths): Promise<RestApi> {
+/**
+ * Connect to the cluster's API, starting its daemon (in a fresh node, its pods
+ * on `runtime`) if none is running. The runtime is decided, and its images made
+ * ready, beforehand (see cli/runtime-setup.ts).
+ */
+export async function ensureDaemon(paths: ClusterPaths, runtime: RuntimeName = 'native'): Promise<RestApi> {
   if (await isRunning(paths)) return RestApi.connect(paths);
   // Two `emu apply` at once must not start two daemons: one starts it, the other waits.
   const release = await startLock(paths);
   if (release) {
     try {
-      if (!(await isRunning(paths))) await startDaemon(paths);
+      if (!(await isRunning(paths))) await startDaemon(paths, runtime);
     } finally {
       await release();
     }
@@ -63,7 +71,7 @@ async function startLock(paths: ClusterPaths): Promise<(() => Promise<void>) | u
   }
 }
 
-async function startDaemon(paths: ClusterPaths): Promise<void> {
+async function startDaemon(paths: ClusterPaths, runtime: RuntimeName): Promise<void> {
   // Whatever is left in run/ belongs to a daemon that is gone (e.g. SIGKILLed).
   await rm(paths.run, { recursive: true, force: true });
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
@@ -72,14 +80,14 @@ async function startDaemon(paths: ClusterPaths): Promise<void> {
   const child = spawn(file, args, {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, EMU_HOME: homeOf(paths) },
+    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, EMU_HOME: homeOf(paths), EMU_RUNTIME: runtime },
   });
   closeSync(log);
   child.unref();
   let exited = false;
   child.once('exit', () => (exited = true));
   const nodePid = await waitForOnlyChild(child.pid!, 10_000, () => exited);
-  await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid });
+  await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid, runtime });
   await pollUntil(
     'the emu daemon to start',
     async () => {
@@ -144,6 +152,8 @@ export async function stopDaemon(paths: ClusterPaths, options: { volumes: boolea
   // The node's main process stops every pod gracefully on SIGTERM, then exits; the node goes with it.
   if (info && running) signalQuietly(info.nodePid, 'SIGTERM');
   if (info) await pollUntil('the emu daemon to exit', () => (isAlive(info.unsharePid) ? undefined : true), { timeoutMs: 120_000, intervalMs: 20 });
+  // The daemon removes its containers as it stops; if it was killed instead, they are still there.
+  if (info?.runtime === 'docker') await removeDockerLeftovers(paths);
   await rm(paths.run, { recursive: true, force: true });
   if (options.volumes) await rm(paths.volumes, { recursive: true, force: true });
   return running;

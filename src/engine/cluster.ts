@@ -32,7 +32,8 @@ import { Scheduler } from '../scheduler/scheduler.ts';
 import { VolumeProvisioner } from '../storage/volume-provisioner.ts';
 import type { Progress } from '../util/progress.ts';
 import { makeClusterDir, type ClusterPaths } from './cluster-paths.ts';
-import type { ContainerRuntime } from '../runtime/container-runtime.ts';
+import type { ContainerRuntime, RuntimeName } from '../runtime/container-runtime.ts';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.ts';
 import { NativeRuntime } from '../runtime/native/native-runtime.ts';
 import { execInPod, type ExecResult } from '../kubelet/exec.ts';
 
@@ -41,6 +42,8 @@ export interface ClusterOptions extends NodeNetworkOptions {
   timeScale?: number;
   /** The node's pod capacity (default: EMU_MAX_PODS, else derived from the machine; see scheduler/node-capacity.ts). */
   maxPods?: number;
+  /** Where pods run (default native); the Node object's containerRuntimeVersion shows it. */
+  runtime?: RuntimeName;
 }
 
 const NAMESPACES = byKind('Namespace')!;
@@ -97,8 +100,11 @@ export class Cluster {
     await mkdir(paths.dns, { recursive: true });
     await rm(paths.pods, { recursive: true, force: true });
     await cluster.network.setUp();
-    // Before installClusterHosts: the runtime keeps the host's own /etc for pods.
-    cluster.runtime = await NativeRuntime.create({ stateDir: paths.run, network: cluster.network, seed: paths.root });
+    // Before installClusterHosts: the native runtime keeps the host's own /etc for pods.
+    cluster.runtime =
+      options.runtime === 'docker'
+        ? await DockerRuntime.create({ paths, network: cluster.network })
+        : await NativeRuntime.create({ stateDir: paths.run, network: cluster.network, seed: paths.root });
     for (const name of SYSTEM_NAMESPACES) cluster.store.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     cluster.store.create(NODES, cluster.nodeObject());
     await cluster.dns.start(cluster.network.pods.gateway);
@@ -127,7 +133,7 @@ export class Cluster {
         allocatable: capacity,
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'emu is posting ready status', lastHeartbeatTime: this.store.timestamp(), lastTransitionTime: this.store.timestamp() }],
         addresses: [{ type: 'InternalIP', address: this.network.pods.gateway }, { type: 'Hostname', address: NODE_NAME }],
-        nodeInfo: { kubeletVersion: 'v1.32.0-emu', kubeProxyVersion: 'v1.32.0-emu', containerRuntimeVersion: 'emu://native', operatingSystem: 'linux', architecture: 'amd64', osImage: 'emu', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
+        nodeInfo: { kubeletVersion: 'v1.32.0-emu', kubeProxyVersion: 'v1.32.0-emu', containerRuntimeVersion: this.runtime.version, operatingSystem: 'linux', architecture: 'amd64', osImage: 'emu', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
       },
     };
   }
@@ -226,6 +232,7 @@ export class Cluster {
     this.endpoints.stop();
     this.volumes.stop();
     await this.kubelet.shutdown();
+    await this.runtime?.close();
     await this.dns.stop();
     await this.proxies.stop();
   }

@@ -81,6 +81,7 @@ export class PodWorker {
         },
         dnsDir: options.paths.dns,
         hostIP: options.network.pods.gateway,
+        imageFiles: this.kubelet.runtime.imageFiles,
       });
     } catch (error) {
       return this.configFailed(error);

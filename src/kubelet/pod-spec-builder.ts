@@ -3,7 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, Pod, Probe, Volume } from 'kubernetes-types/core/v1.d.ts';
 import { EmuError } from '../errors.ts';
-import { containerArgv, findImage } from '../images/catalog.ts';
+import { containerArgv, findImage, type NativeImage } from '../images/catalog.ts';
 import type { ConfigMapObject, SecretObject } from '../manifest/types.ts';
 import type { VolumeMount } from '../runtime/container-runtime.ts';
 import type { RuntimeContainer, RuntimePodSpec } from '../runtime/pod-spec.ts';
@@ -21,6 +21,8 @@ export interface PodBuildContext {
   dnsDir: string;
   /** The node's address on the pod network (status.hostIP). */
   hostIP: string;
+  /** Where containers' files come from (the runtime's imageFiles): `image` leaves the native catalog out. */
+  imageFiles: 'host' | 'image';
 }
 
 /** What the builder reads of a pod besides its spec: the identity the API gave it. */
@@ -62,17 +64,20 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     ...Object.fromEntries(Object.entries(pod.metadata?.annotations ?? {}).map(([k, v]) => [`annotation:${k}`, v])),
   };
   const toRuntime = (c: Container): RuntimeContainer => {
-    const image = findImage(c.image!);
+    // Real images bring their own entrypoint, files and environment; native ones are this host plus the catalog's recipe.
+    const image = ctx.imageFiles === 'image' ? IMAGE_OWN : findImage(c.image!);
     const { security, configError } = resolveSecurity(podSpec.securityContext, c.securityContext, { pod: `${identity.name}_${namespace}(${uid})`, container: c.name }, primaryGroup);
     return {
       name: c.name,
       image: c.image!,
       argv: containerArgv(image, c.command, c.args),
+      command: c.command,
+      args: c.args,
       // The image's ENV first: the container's own variables override it.
       env: [...Object.entries(image.env).map(([name, value]) => ({ name, value })), ...resolveEnv(c, namespace, identity, fieldValues, ctx)],
       workingDir: c.workingDir,
       mounts: [
-        ...image.layers.map((layer): VolumeMount => ({ ...layer, readOnly: true })),
+        ...image.layers.map((layer): VolumeMount => ({ ...layer, readOnly: true, fromImage: true })),
         ...(c.volumeMounts ?? []).map((m): VolumeMount => {
           const volume = volumeDirs.get(m.name)!;
           return { source: m.subPath ? join(volume.dir, m.subPath) : volume.dir, target: m.mountPath, readOnly: Boolean(m.readOnly) || volume.readOnly };
@@ -110,6 +115,9 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     resolvConf: renderResolvConf(ctx.hostIP, namespace),
   };
 }
+
+/** What a real image adds from the catalog: nothing (see PodBuildContext.imageFiles). */
+const IMAGE_OWN: NativeImage = { name: 'image', repositories: [], entrypoint: [], cmd: [], aptPackages: [], layers: [], env: {} };
 
 /** A pod without spec.hostname is named after itself, cut to a DNS label's 63 characters as the kubelet does. */
 export function podHostname(name: string): string {

@@ -1,4 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What the DNS shim needs to know about one service and its endpoints. */
@@ -61,10 +62,47 @@ export function resolveInHosts(content: string, name: string): string[] {
 
 let writeCounter = 0;
 
-/** Replace the file by rename, so a reader sees the old file or the new one, never a partial one. */
+/**
+ * Replace `hosts` by rename, so a reader sees the old file or the new one, never
+ * a partial one; and update `IN_PLACE_HOSTS` beside it in place.
+ */
 export async function writeHostsFile(dir: string, content: string): Promise<void> {
   // A name of its own per write: overlapping writes never share a temp file.
   const tmp = join(dir, `.hosts.${process.pid}.${writeCounter++}.tmp`);
   await writeFile(tmp, content, { mode: 0o644 });
   await rename(tmp, join(dir, 'hosts'));
+  await updateInPlace(join(dir, IN_PLACE_HOSTS), content);
+}
+
+/**
+ * The same content, for containers that can only have /etc/hosts as a bind-mounted
+ * file (Docker: its init layer replaces a link at /etc/hosts with a file, so the
+ * directory-and-rename way is closed), where only an update in place reaches
+ * them. Never missing, never empty, never truncated: one write at offset 0 of the
+ * whole content, and the file never shrinks (a shorter content is padded with a
+ * line of blanks, which readers skip); writes are queued so each pads to the size
+ * its predecessor left. Not atomic, though: a read that overlaps a write can see
+ * new bytes before old ones (measured: 145 of 89,757 reads of a 19 KB file torn
+ * under 2,000 back-to-back rewrites). The sound way for such containers is a DNS
+ * server on the node, as Kubernetes does.
+ */
+export const IN_PLACE_HOSTS = 'hosts.inplace';
+
+const inPlaceQueue = new Map<string, Promise<void>>();
+
+function updateInPlace(path: string, content: string): Promise<void> {
+  const next = (inPlaceQueue.get(path) ?? Promise.resolve()).then(async () => {
+    // Read-write without O_APPEND (which would make every write an append) nor O_TRUNC.
+    const file = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    try {
+      const size = (await file.stat()).size;
+      const data = Buffer.from(content);
+      const padded = data.length >= size ? data : Buffer.concat([data, Buffer.from(' '.repeat(size - data.length - 1) + '\n')]);
+      await file.write(padded, 0, padded.length, 0);
+    } finally {
+      await file.close();
+    }
+  });
+  inPlaceQueue.set(path, next.catch(() => undefined));
+  return next;
 }

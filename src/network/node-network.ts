@@ -49,7 +49,7 @@ export class NodeNetwork {
    */
   async attachPod(pid: number): Promise<PodAddress> {
     const ip = this.pods.allocate();
-    const hostVeth = `veth${(this.vethCounter++).toString(16)}`;
+    const hostVeth = this.nextVethName();
     try {
       await this.batched([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
     } catch (error) {
@@ -57,6 +57,23 @@ export class NodeNetwork {
       throw error;
     }
     return { ip, prefixLength: this.pods.prefixLength, gateway: this.pods.gateway };
+  }
+
+  /**
+   * An address and a veth name for a pod whose sandbox makes its own veth: the
+   * Docker runtime's pause container creates it, its peer in this namespace
+   * (see docker/pause/pause.sh); then plugVeth puts it on the bridge.
+   */
+  reservePod(): PodAddress & { veth: string } {
+    return { ip: this.pods.allocate(), prefixLength: this.pods.prefixLength, gateway: this.pods.gateway, veth: this.nextVethName() };
+  }
+
+  async plugVeth(veth: string): Promise<void> {
+    await this.batched([`link set ${veth} master ${BRIDGE} up`]);
+  }
+
+  private nextVethName(): string {
+    return `veth${(this.vethCounter++).toString(16)}`;
   }
 
   /**

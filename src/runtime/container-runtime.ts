@@ -1,19 +1,38 @@
 import type { Readable, Writable } from 'node:stream';
 
+/** The runtimes a cluster can run its pods on, chosen when it starts (see runtime-choice.ts). */
+export const RUNTIME_NAMES = ['native', 'docker'] as const;
+export type RuntimeName = (typeof RUNTIME_NAMES)[number];
+
 /**
  * The container runtime interface, shaped like Kubernetes' CRI: the pod lifecycle
  * (PodRuntime: init containers, probes, restarts, back-off) talks only to this.
- * One implementation today, the native runtime (runtime/native/: crun, namespaces
- * and overlays on this host); a Docker runtime can implement the same.
+ * Two implementations: the native runtime (runtime/native/: crun, namespaces and
+ * overlays on this host) and the Docker runtime (runtime/docker/: real images
+ * through testcontainers).
  */
 export interface ContainerRuntime {
+  readonly name: RuntimeName;
+  /** What the Node object shows as nodeInfo.containerRuntimeVersion (`docker://20.10.24`, …). */
+  readonly version: string;
+  /**
+   * Where a container's files come from: `host` — this host's own, plus the image
+   * catalog's layers, entrypoint and environment (images/catalog.ts); `image` —
+   * the image itself, which brings its own entrypoint, files and environment.
+   */
+  readonly imageFiles: 'host' | 'image';
   /** Create the pod's shared namespaces and put it on the network. */
   runPodSandbox(config: SandboxConfig): Promise<PodSandbox>;
+  /** After every pod has stopped: remove whatever the runtime still holds for this cluster. */
+  close(): Promise<void>;
 }
 
 export interface SandboxConfig {
   /** Unique among the sandboxes of this runtime (the pod incarnation's uid). */
   id: string;
+  /** The pod's name and namespace (a runtime may name what it creates after them). */
+  name: string;
+  namespace: string;
   hostname: string;
   /** Directory holding the cluster hosts file: every container's /etc/hosts points into it. */
   dnsDir: string;
@@ -32,6 +51,8 @@ export interface VolumeMount {
   /** Absolute path inside the container. */
   target: string;
   readOnly: boolean;
+  /** Part of the image on this host (a catalog layer), not a volume: runtimes with real images leave it out. */
+  fromImage?: boolean;
 }
 
 /** How a container's processes run, resolved from the pod's and the container's securityContext. */
@@ -52,7 +73,16 @@ export interface ContainerConfig {
   name: string;
   /** Which run of this container (0, 1, … as it restarts): each run starts from a fresh writable layer. */
   attempt: number;
+  /** The manifest's image reference. */
+  image: string;
+  /** The whole command line, the image's entrypoint and cmd resolved (imageFiles `host`). */
   argv: string[];
+  /**
+   * The container's `command` and `args`, variables expanded: a runtime with real
+   * images (imageFiles `image`) lets them replace the image's ENTRYPOINT and CMD.
+   */
+  command?: string[];
+  args?: string[];
   /** `NAME=value` entries, exactly the environment the process gets. */
   env: string[];
   workingDir: string;

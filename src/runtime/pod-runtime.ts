@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashLoopDelayMs, BACKOFF_RESET_AFTER_MS } from './backoff.ts';
-import { containerArgv, containerEnv } from './container-env.ts';
+import { containerArgv, containerCommand, containerEnv } from './container-env.ts';
 import type { Container, ContainerExit, ContainerRuntime, PodSandbox } from './container-runtime.ts';
 import { execCollect } from './exec.ts';
 import { ProbeLoop, type ProbeSpec } from './probe.ts';
@@ -81,6 +81,8 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
       try {
         sandbox = await this.runtime.runPodSandbox({
           id: this.spec.uid,
+          name: this.spec.name,
+          namespace: this.spec.namespace,
           hostname: this.spec.hostname,
           dnsDir: this.spec.dnsDir,
           resolvConf: this.spec.resolvConf,
@@ -159,13 +161,15 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
    */
   private launch(spec: RuntimeContainer, status: ContainerStatus): Promise<Container> {
     const launching = (async () => {
-      const env = containerEnv(spec, this.spec.hostname, this.status.podIP!);
+      const env = containerEnv(spec, this.spec.hostname, this.status.podIP!, this.runtime.imageFiles === 'host');
       const argv = containerArgv(spec, env);
       const process = await this.sandbox!.startContainer({
         name: spec.name,
         attempt: status.restartCount,
+        image: spec.image,
         // A terminal of its own: `script` runs the command on a new pseudo-terminal, fed from stdin.
         argv: spec.tty ? ['script', '-qfec', shellJoin(argv), '/dev/null'] : argv,
+        ...containerCommand(spec, env),
         env: spec.tty && !env.some((e) => e.startsWith('TERM=')) ? [...env, 'TERM=xterm'] : env,
         stdin: Boolean(spec.stdin),
         workingDir: spec.workingDir || '/',

@@ -9,7 +9,11 @@ import type { ContainerSecurity, VolumeMount } from './container-runtime.ts';
 export interface RuntimeContainer {
   name: string;
   image: string;
+  /** The command line with the image's entrypoint and cmd (native images); see ContainerConfig. */
   argv: string[];
+  /** Kubernetes' `command` and `args`, for runtimes whose images bring their own entrypoint. */
+  command?: string[];
+  args?: string[];
   /** Environment in order; entries with `fromPodIP` get the pod's address once it has one. */
   env: { name: string; value: string; fromPodIP?: boolean }[];
   workingDir?: string;

@@ -12,6 +12,8 @@ export interface Scenario {
   waitForReady?: boolean;
   /** Seconds allowed for the initial readiness (default 300). */
   readyTimeoutSeconds?: number;
+  /** Where its pods run, unless `emu run --runtime` or EMU_RUNTIME says otherwise (default native). */
+  runtime?: 'native' | 'docker';
   run: (t: ScenarioContext) => Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { Cluster } from '../engine/cluster.ts';
 import { clusterPaths } from '../engine/cluster-paths.ts';
+import { requestedRuntime } from '../runtime/runtime-choice.ts';
 import { applyObjects } from '../client/apply.ts';
 import { serveApi } from '../daemon/api-host.ts';
 import type { ApiObject } from '../api/store.ts';
@@ -29,7 +30,7 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
   const { file, scenario, manifests } = await loadScenario(path);
   const paths = clusterPaths();
   await rm(paths.volumes, { recursive: true, force: true }); // every run starts from fresh volumes
-  const cluster = await Cluster.start({ paths });
+  const cluster = await Cluster.start({ paths, runtime: requestedRuntime(undefined) });
   let finished = false;
   const api = await serveApi(cluster);
   let stopping: Promise<void> | undefined;

@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downAndCleanup, emu, ROOT, testHome } from '../helpers/emu-cli.ts';
-import { kubectlIn, podsOf, untilOutput, type Kubectl } from '../helpers/kubectl-cluster.ts';
+import { deleteWebPods, kubectlIn, podsOf, untilOutput, type Kubectl } from '../helpers/kubectl-cluster.ts';
 
 const t = testHome('kubectl');
 const WEB = `${ROOT}scenarios/manifests/web.yaml`;
@@ -84,13 +84,7 @@ describe('the StatefulSet tutorial with the real kubectl', () => {
   });
 
   it('recreates deleted pods with the same names and new IPs (kubectl delete pod -l app=nginx)', async () => {
-    const before = await podsOf(kubectl, 'app=nginx');
-    expect((await kubectl(['delete', 'pod', '-l', 'app=nginx'])).stdout).toBe('pod "web-0" deleted\npod "web-1" deleted');
-    await kubectl(['rollout', 'status', 'statefulset/web', '--timeout=120s']);
-    const after = await podsOf(kubectl, 'app=nginx');
-    expect(after.map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
-    expect(after.map((p) => p.metadata.uid)).not.toEqual(before.map((p) => p.metadata.uid));
-    expect(after.map((p) => p.status.podIP)).not.toEqual(before.map((p) => p.status.podIP));
+    await deleteWebPods(kubectl);
   });
 
   it('scales up with kubectl scale and down with kubectl patch', async () => {

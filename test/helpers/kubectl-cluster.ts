@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
+import { expect } from 'vitest';
 
 /** The real kubectl against a test's own emu cluster (its kubeconfig and a discovery cache in the test home). */
 export type Kubectl = ((args: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>) & { env: Record<string, string> };
@@ -20,6 +21,22 @@ export async function podsOf(kubectl: Kubectl, selector: string): Promise<any[]>
   const result = await kubectl(['get', 'pods', '-l', selector, '-o', 'json']);
   if (result.exitCode !== 0) throw new Error(result.stderr);
   return (JSON.parse(result.stdout).items as any[]).filter((p) => !p.metadata.deletionTimestamp).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, undefined, { numeric: true }));
+}
+
+/**
+ * The tutorial's `kubectl delete pod -l app=nginx` of the web StatefulSet: the
+ * pods come back with the same names, new uids and new addresses. Returns the
+ * pods before and after.
+ */
+export async function deleteWebPods(kubectl: Kubectl): Promise<{ before: any[]; after: any[] }> {
+  const before = await podsOf(kubectl, 'app=nginx');
+  expect((await kubectl(['delete', 'pod', '-l', 'app=nginx'])).stdout).toBe('pod "web-0" deleted\npod "web-1" deleted');
+  await kubectl(['rollout', 'status', 'statefulset/web', '--timeout=120s']);
+  const after = await podsOf(kubectl, 'app=nginx');
+  expect(after.map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
+  expect(after.map((p) => p.metadata.uid)).not.toEqual(before.map((p) => p.metadata.uid));
+  expect(after.map((p) => p.status.podIP)).not.toEqual(before.map((p) => p.status.podIP));
+  return { before, after };
 }
 
 /** Bounded wait for a growing output (a watch, a log follower) to match. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dnsNames, renderHostsFile, writeHostsFile, type DnsService } from '../../src/network/hosts-file.ts';
+import { dnsNames, IN_PLACE_HOSTS, renderHostsFile, writeHostsFile, type DnsService } from '../../src/network/hosts-file.ts';
 
 /** Resolve like glibc's files backend: every address listed for a name, in file order. */
 function resolver(content: string): (name: string) => string[] {
@@ -137,7 +137,16 @@ describe('writeHostsFile', () => {
     expect(await readFile(join(dir, 'hosts'), 'utf8')).toBe(content);
     await writeHostsFile(dir, 'second\n');
     expect(await readFile(join(dir, 'hosts'), 'utf8')).toBe('second\n');
-    expect(await readdir(dir)).toEqual(['hosts']);
+    expect(await readdir(dir)).toEqual(['hosts', IN_PLACE_HOSTS]);
+  });
+
+  it('keeps the in-place copy equal to the file, padding with blanks when it shrinks', async () => {
+    await writeHostsFile(dir, '10.244.0.2\tweb-0.nginx\n10.244.0.3\tweb-1.nginx\n');
+    await writeHostsFile(dir, '10.244.0.4\tweb-1.nginx\n');
+    const copy = await readFile(join(dir, IN_PLACE_HOSTS), 'utf8');
+    expect(copy.startsWith('10.244.0.4\tweb-1.nginx\n')).toBe(true);
+    expect(copy.slice('10.244.0.4\tweb-1.nginx\n'.length).trim()).toBe('');
+    expect(copy.length).toBe('10.244.0.2\tweb-0.nginx\n10.244.0.3\tweb-1.nginx\n'.length);
   });
 
   it('replaces the file whole: a concurrent reader never sees it missing, empty or partial across 200 rewrites', async () => {
@@ -187,7 +196,7 @@ describe('writeHostsFile', () => {
       expect(result.bad).toEqual([]);
       expect(result.reads).toBeGreaterThan(0);
       expect(await readFile(file, 'utf8')).toBe(versions[200 % versions.length]);
-      expect(await readdir(dir)).toEqual(['hosts']);
+      expect(await readdir(dir)).toEqual(['hosts', IN_PLACE_HOSTS]);
     } finally {
       Atomics.store(stop, 0, 1);
       await reader.terminate();
@@ -205,7 +214,7 @@ describe('writeHostsFile', () => {
       const results = await Promise.allSettled([writeHostsFile(dir, long), writeHostsFile(dir, short)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
       expect([long, short]).toContain(await readFile(join(dir, 'hosts'), 'utf8'));
-      expect(await readdir(dir)).toEqual(['hosts']);
+      expect(await readdir(dir)).toEqual(['hosts', IN_PLACE_HOSTS]);
     }
   });
 });

@@ -3,11 +3,11 @@ import { byKind } from '../../api/resources.ts';
 import { waitForRollout, waitForStatefulSet } from '../../client/rollout.ts';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { ensureDaemon } from '../../daemon/launch.ts';
-import { pullImages } from '../../images/pull.ts';
 import { formatWarning, loadManifests } from '../../manifest/load.ts';
 import type { ApiObject } from '../../api/store.ts';
 import { terminalProgress } from '../../util/progress.ts';
 import { imagesOf } from '../images-of.ts';
+import { prepareRuntime } from '../runtime-setup.ts';
 
 const DEPLOYMENTS = byKind('Deployment')!;
 
@@ -15,11 +15,12 @@ const DEPLOYMENTS = byKind('Deployment')!;
  * emu apply -f: everything that can fail on bad input (parsing, validation,
  * unknown images, missing packages) happens before any process is started.
  */
-export async function applyCommand(files: string[], options: { wait?: boolean; timeout?: string }): Promise<void> {
+export async function applyCommand(files: string[], options: { wait?: boolean; timeout?: string; runtime?: string }): Promise<void> {
   const manifests = await loadManifests(files);
   for (const m of manifests) for (const w of m.warnings) console.error(`Warning: ${formatWarning(w)}`);
-  await pullImages(imagesOf(manifests), terminalProgress());
-  const api = await ensureDaemon(clusterPaths());
+  const paths = clusterPaths();
+  const runtime = await prepareRuntime(paths, { option: options.runtime, references: imagesOf(manifests), progress: terminalProgress() });
+  const api = await ensureDaemon(paths, runtime);
   const sources = new Map(manifests.map((m) => [m.object as unknown as ApiObject, m.source]));
   const where = (object: ApiObject) => {
     const at = sources.get(object)!;

@@ -1,16 +1,17 @@
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { isRunning, writeDaemonInfo } from '../../daemon/launch.ts';
 import { EmuError } from '../../errors.ts';
-import { pullImages } from '../../images/pull.ts';
 import { nodeCommand } from '../../node/enter-node.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { terminalProgress } from '../../util/progress.ts';
 import { signalQuietly, waitForOnlyChild } from '../../util/proc.ts';
 import { imagesOf } from '../images-of.ts';
+import { prepareRuntime } from '../runtime-setup.ts';
 
 /**
  * emu run FILE: validate the scenario and its manifests and pull images here,
@@ -18,15 +19,18 @@ import { imagesOf } from '../images-of.ts';
  * Ctrl-C asks the node to stop gracefully; if this process is killed outright,
  * the node sees its stdin close and stops by itself.
  */
-export async function runCommand(file: string, options: { json?: boolean | string; keep?: boolean }): Promise<number> {
-  const { manifests } = await loadScenario(file);
-  await pullImages(imagesOf(manifests), options.json === true ? { update() {}, done() {} } : terminalProgress());
+export async function runCommand(file: string, options: { json?: boolean | string; keep?: boolean; runtime?: string }): Promise<number> {
+  const { scenario, manifests } = await loadScenario(file);
   // Each scenario runs in a cluster of its own (named after the file unless
   // --cluster says otherwise), so a run never touches a cluster the user keeps.
   const paths = clusterPaths(process.env.EMU_CLUSTER || scenarioClusterName(file));
   if (await isRunning(paths)) {
     throw new EmuError('CLUSTER_RUNNING', `cluster "${paths.name}" is already running; stop it with emu down, or pass --cluster NAME`);
   }
+  const progress = options.json === true ? { update() {}, done() {} } : terminalProgress();
+  const runtime = await prepareRuntime(paths, { option: options.runtime, scenario: scenario.runtime, references: imagesOf(manifests), progress });
+  // The node's host PID is written below, once known; an older one must not be read meanwhile.
+  await rm(paths.daemonInfo, { force: true });
   const args = ['__run-scenario', file, ...(options.json === true ? ['--json'] : typeof options.json === 'string' ? ['--json', options.json] : []), ...(options.keep ? ['--keep'] : [])];
   const { file: unshare, args: unshareArgs } = nodeCommand(args);
   // With --keep the node outlives us, so it must not hold our stdout/stderr: we
@@ -35,13 +39,13 @@ export async function runCommand(file: string, options: { json?: boolean | strin
   const child = spawn(unshare, unshareArgs, {
     detached: true, // its own process group: Ctrl-C reaches only us, and we stop it gracefully
     stdio: ['pipe', output, output, 'pipe'],
-    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, ...(process.stderr.isTTY ? { EMU_PROGRESS_TTY: '1' } : {}) },
+    env: { ...process.env, EMU_NODE: '1', EMU_CLUSTER: paths.name, EMU_RUNTIME: runtime, ...(process.stderr.isTTY ? { EMU_PROGRESS_TTY: '1' } : {}) },
   });
   child.stdout?.pipe(process.stdout, { end: false });
   child.stderr?.pipe(process.stderr, { end: false });
   const nodePid = await waitForOnlyChild(child.pid!, 10_000).catch(() => undefined);
   // Like the daemon's: lets `emu exec` reach the scenario's pods while it runs (and with --keep).
-  if (nodePid) await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid });
+  if (nodePid) await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid, runtime });
   const stop = () => signalQuietly(nodePid, 'SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

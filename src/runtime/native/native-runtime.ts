@@ -51,6 +51,10 @@ const HOST_ETC = '/sys/fs/cgroup/host-etc';
 const CRUN = '/sys/fs/cgroup/crun';
 
 export class NativeRuntime implements ContainerRuntime {
+  readonly name = 'native';
+  readonly version = 'emu://native';
+  readonly imageFiles = 'host';
+
   private constructor(
     readonly crun: Crun,
     readonly network: PodNetwork,
@@ -116,6 +120,9 @@ export class NativeRuntime implements ContainerRuntime {
   runPodSandbox(config: SandboxConfig): Promise<PodSandbox> {
     return NativeSandbox.start(this, config);
   }
+
+  /** Nothing to do: everything a native pod holds lives in the node and goes with it. */
+  async close(): Promise<void> {}
 
   /** The ids of a new pod's user namespace: a range of its own, or the node's one id. */
   allocateIds(): IdRange {
