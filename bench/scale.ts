@@ -26,10 +26,14 @@ export async function benchParallel200(t: ScenarioContext) {
   return benchParallel(t, 200);
 }
 
-/** A Parallel set of `replicas` trivial pods: apply → all Ready, then scaled away again (not timed). */
-export async function benchParallel(t: ScenarioContext, replicas: number) {
+/** A set of `replicas` trivial pods (Parallel unless asked): apply → all Ready, then scaled away again (not timed). */
+export async function benchParallel(t: ScenarioContext, replicas: number, policy: 'Parallel' | 'OrderedReady' = 'Parallel') {
   const manifests = await loadManifests([fileURLToPath(new URL('./manifests/trivial.yaml', import.meta.url))]);
-  for (const m of manifests) if (m.object.kind === 'StatefulSet') m.object.spec.replicas = replicas;
+  for (const m of manifests) {
+    if (m.object.kind !== 'StatefulSet') continue;
+    m.object.spec.replicas = replicas;
+    m.object.spec.podManagementPolicy = policy;
+  }
   const run = await timed(async () => {
     await applyManifests(t, manifests);
     await t.waitForReady('trivial', Math.max(300, replicas));
