@@ -1,8 +1,16 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmuError } from '../errors.ts';
 
 /** The repository's docker/ folder: per-image material (entrypoints, configs, Dockerfiles). */
 export const DOCKER_DIR = fileURLToPath(new URL('../../docker/', import.meta.url));
+
+/** Where pull steps keep what Debian does not package (jar sets from Maven Central). */
+const CACHE_DIR = join(homedir(), '.cache', 'emu');
+
+/** The ZooKeeper release behind the kubernetes-zookeeper image (see docker/zookeeper/pom.xml). */
+const ZOOKEEPER_VERSION = '3.9.5';
 
 /**
  * How an image reference runs natively on this host. Like an image's ENTRYPOINT
@@ -19,6 +27,17 @@ export interface NativeImage {
   aptPackages: string[];
   /** Extra pull work beyond apt (e.g. resolving Elasticsearch jars from Maven Central). */
   pullScript?: string;
+  /** The image's own tools (wrappers, launch scripts): directories put first on the container's PATH. */
+  binDirs?: string[];
+  /** The image's environment (a Dockerfile's ENV), also given to the pull step; the container's env wins. */
+  env?: Record<string, string>;
+  /**
+   * Directories the image's programs write to outside any volume (ZooKeeper's conf
+   * dir). Containers share the host's filesystem, so each container gets a private,
+   * initially empty, writable directory at `path`, also shown at each of `aliases`
+   * (the image's symlinks to it); the host's own directories are never written.
+   */
+  privateDirs?: { path: string; aliases?: string[] }[];
 }
 
 const SHELL_REPOSITORIES = ['busybox', 'alpine', 'debian', 'ubuntu'];
@@ -38,7 +57,32 @@ export const CATALOG: readonly NativeImage[] = [
     repositories: ['mysql', 'mariadb'],
     entrypoint: [`${DOCKER_DIR}mysql/entrypoint.sh`],
     cmd: ['mysqld'],
-    aptPackages: ['mariadb-server-core', 'mariadb-client-core'],
+    // mariadb-client: mysqladmin (liveness probes run `mysqladmin ping`), mysqldump.
+    aptPackages: ['mariadb-server-core', 'mariadb-client-core', 'mariadb-client'],
+  },
+  {
+    // The Kubernetes tutorial's sidecar image: bash, the mysql client, ncat, and
+    // xtrabackup/xbstream as thin wrappers over MariaDB's mariabackup/mbstream.
+    name: 'xtrabackup',
+    repositories: ['google-samples/xtrabackup'],
+    entrypoint: [],
+    cmd: ['bash'],
+    aptPackages: ['mariadb-backup', 'mariadb-client-core', 'ncat'],
+    binDirs: [`${DOCKER_DIR}xtrabackup/bin`],
+  },
+  {
+    // The Kubernetes ZooKeeper tutorial's image: start-zookeeper, zookeeper-ready,
+    // zkCli.sh and zkServer.sh over ZooKeeper's jars from Maven Central.
+    name: 'zookeeper',
+    repositories: ['kubernetes-zookeeper'],
+    entrypoint: [],
+    cmd: ['start-zookeeper'],
+    aptPackages: ['maven', 'openjdk-17-jre-headless'],
+    pullScript: `${DOCKER_DIR}zookeeper/pull.sh`,
+    binDirs: [`${DOCKER_DIR}zookeeper/bin`],
+    env: { EMU_ZK_HOME: join(CACHE_DIR, `zookeeper-${ZOOKEEPER_VERSION}`), EMU_ZK_VERSION: ZOOKEEPER_VERSION },
+    // The original image's conf dir, also reachable as /usr/etc/zookeeper (a symlink there).
+    privateDirs: [{ path: '/opt/zookeeper/conf', aliases: ['/usr/etc/zookeeper'] }],
   },
   {
     name: 'elasticsearch',

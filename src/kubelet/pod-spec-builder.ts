@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, Pod, Probe, Volume } from 'kubernetes-types/core/v1.d.ts';
 import { EmuError } from '../errors.ts';
-import { containerArgv, findImage } from '../images/catalog.ts';
+import { containerArgv, findImage, type NativeImage } from '../images/catalog.ts';
 import type { ConfigMapObject, SecretObject } from '../manifest/types.ts';
 import type { VolumeMount } from '../runtime/mount-plan.ts';
 import type { RuntimeContainer, RuntimePodSpec } from '../runtime/pod-spec.ts';
@@ -52,20 +52,26 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     'status.hostIP': ctx.hostIP,
     ...Object.fromEntries(Object.entries(pod.metadata?.annotations ?? {}).map(([k, v]) => [`annotation:${k}`, v])),
   };
-  const toRuntime = (c: Container): RuntimeContainer => ({
-    name: c.name,
-    image: c.image!,
-    argv: containerArgv(findImage(c.image!), c.command, c.args),
-    env: resolveEnv(c, namespace, identity, fieldValues, ctx),
-    workingDir: c.workingDir,
-    mounts: (c.volumeMounts ?? []).map((m): VolumeMount => {
+  const toRuntime = async (c: Container): Promise<RuntimeContainer> => {
+    const image = findImage(c.image!);
+    const volumeMounts = (c.volumeMounts ?? []).map((m): VolumeMount => {
       const volume = volumeDirs.get(m.name)!;
       return { source: m.subPath ? join(volume.dir, m.subPath) : volume.dir, target: m.mountPath, readOnly: Boolean(m.readOnly) || volume.readOnly };
-    }),
-    readinessProbe: probe(c.readinessProbe, c),
-    livenessProbe: probe(c.livenessProbe, c),
-    startupProbe: probe(c.startupProbe, c),
-  });
+    });
+    return {
+      name: c.name,
+      image: c.image!,
+      argv: containerArgv(image, c.command, c.args),
+      env: resolveEnv(c, namespace, identity, fieldValues, ctx),
+      workingDir: c.workingDir,
+      binDirs: image.binDirs,
+      imageEnv: image.env,
+      mounts: [...volumeMounts, ...(await privateDirMounts(image, join(scratchDir, 'image-dirs', c.name), volumeMounts))],
+      readinessProbe: probe(c.readinessProbe, c),
+      livenessProbe: probe(c.livenessProbe, c),
+      startupProbe: probe(c.startupProbe, c),
+    };
+  };
   // subPath mounts need their file or directory to exist before binding.
   for (const c of [...(podSpec.initContainers ?? []), ...podSpec.containers]) {
     for (const m of c.volumeMounts ?? []) if (m.subPath) await mkdir(join(volumeDirs.get(m.name)!.dir, m.subPath), { recursive: true }).catch(() => undefined);
@@ -75,8 +81,8 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     name: identity.name,
     namespace,
     hostname: identity.hostname,
-    initContainers: (podSpec.initContainers ?? []).map(toRuntime),
-    containers: podSpec.containers.map(toRuntime),
+    initContainers: await Promise.all((podSpec.initContainers ?? []).map(toRuntime)),
+    containers: await Promise.all(podSpec.containers.map(toRuntime)),
     terminationGracePeriodSeconds: podSpec.terminationGracePeriodSeconds ?? 30,
     restartPolicy: (podSpec.restartPolicy as RuntimePodSpec['restartPolicy']) ?? 'Always',
     scratchDir,
@@ -87,6 +93,22 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
 /** A pod without spec.hostname is named after itself, cut to a DNS label's 63 characters as the kubelet does. */
 export function podHostname(name: string): string {
   return name.slice(0, 63).replace(/[-.]+$/, '');
+}
+
+/**
+ * The image's private writable directories for one container (see NativeImage.privateDirs):
+ * fresh directories under `dir`, writable by any user the container runs as; a volume
+ * mounted at the same path wins.
+ */
+async function privateDirMounts(image: NativeImage, dir: string, volumeMounts: readonly VolumeMount[]): Promise<VolumeMount[]> {
+  const mounts: VolumeMount[] = [];
+  for (const [i, { path, aliases = [] }] of (image.privateDirs ?? []).entries()) {
+    const source = join(dir, String(i));
+    await mkdir(source, { recursive: true });
+    await chmod(source, 0o777);
+    for (const target of [path, ...aliases]) if (!volumeMounts.some((m) => m.target === target)) mounts.push({ source, target, readOnly: false });
+  }
+  return mounts;
 }
 
 async function prepareVolume(volume: Volume, namespace: string, dir: string, ctx: PodBuildContext): Promise<{ dir: string; readOnly: boolean }> {

@@ -25,9 +25,10 @@ export function containerEnv(spec: RuntimeContainer, hostname: string, podIP: st
 
 function containerVars(spec: RuntimeContainer, hostname: string, podIP: string): Map<string, string> {
   const env = new Map<string, string>([
-    ['PATH', DEFAULT_PATH],
+    ['PATH', [...(spec.binDirs ?? []), DEFAULT_PATH].join(':')],
     ['HOSTNAME', hostname],
     ['HOME', '/root'],
+    ...Object.entries(spec.imageEnv ?? {}),
   ]);
   const declared = new Map<string, string>();
   for (const e of spec.env) {

@@ -13,6 +13,10 @@ export interface RuntimeContainer {
   /** Environment in order; entries with `fromPodIP` get the pod's address once it has one. */
   env: { name: string; value: string; fromPodIP?: boolean }[];
   workingDir?: string;
+  /** The image's tool directories, first on PATH (unless the container sets PATH itself). */
+  binDirs?: string[];
+  /** The image's environment, under the container's own `env`. */
+  imageEnv?: Record<string, string>;
   mounts: VolumeMount[];
   readinessProbe?: ProbeSpec;
   livenessProbe?: ProbeSpec;

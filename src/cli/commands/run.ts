@@ -6,6 +6,7 @@ import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { isRunning, writeDaemonInfo } from '../../daemon/launch.ts';
 import { EmuError } from '../../errors.ts';
 import { pullImages } from '../../images/pull.ts';
+import { formatWarning } from '../../manifest/load.ts';
 import { nodeCommand } from '../../node/enter-node.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { terminalProgress } from '../../util/progress.ts';
@@ -20,6 +21,8 @@ import { imagesOf } from '../images-of.ts';
  */
 export async function runCommand(file: string, options: { json?: boolean | string; keep?: boolean }): Promise<number> {
   const { manifests } = await loadScenario(file);
+  // As `emu apply` (and kubectl) do: fields emu does not emulate are named, never dropped silently.
+  for (const m of manifests) for (const w of m.warnings) console.error(`Warning: ${formatWarning(w)}`);
   await pullImages(imagesOf(manifests), options.json === true ? { update() {}, done() {} } : terminalProgress());
   // Each scenario runs in a cluster of its own (named after the file unless
   // --cluster says otherwise), so a run never touches a cluster the user keeps.
