@@ -10,6 +10,7 @@ import type { Condition } from 'kubernetes-types/meta/v1.d.ts';
 /** What the budget's arithmetic needs to know of each pod its selector picks. */
 export interface BudgetPod {
   ready: boolean;
+  /** Being deleted, or evicted and about to be: not healthy. */
   terminating: boolean;
 }
 
@@ -24,6 +25,8 @@ export interface BudgetInput {
    */
   expectedScale: number | undefined;
   generation?: number;
+  /** Pods evicted but not yet seen going (name → eviction time); the controller drops the ones that went or took too long. */
+  disruptedPods?: Record<string, string>;
   /** The status written last, so a condition keeps its lastTransitionTime while it holds. */
   previous?: PodDisruptionBudgetStatus;
   now: string;
@@ -31,11 +34,11 @@ export interface BudgetInput {
 
 export const DISRUPTION_ALLOWED = 'DisruptionAllowed';
 
-export function disruptionStatus({ spec, pods, expectedScale, generation, previous, now }: BudgetInput): PodDisruptionBudgetStatus {
+export function disruptionStatus({ spec, pods, expectedScale, generation, disruptedPods, previous, now }: BudgetInput): PodDisruptionBudgetStatus {
   const currentHealthy = pods.filter((p) => p.ready && !p.terminating).length;
   const usesScale = spec.maxUnavailable !== undefined || typeof spec.minAvailable === 'string';
   if (usesScale && expectedScale === undefined) {
-    return { ...kept(generation, previous), currentHealthy, desiredHealthy: 0, expectedPods: 0, disruptionsAllowed: 0, conditions: [condition('False', 'SyncFailed', 'found no controllers for the selected pods', previous, now)] };
+    return { ...kept(generation, disruptedPods), currentHealthy, desiredHealthy: 0, expectedPods: 0, disruptionsAllowed: 0, conditions: [condition('False', 'SyncFailed', 'found no controllers for the selected pods', previous, now)] };
   }
   let expectedPods = 0;
   let desiredHealthy = 0;
@@ -50,7 +53,7 @@ export function disruptionStatus({ spec, pods, expectedScale, generation, previo
   const disruptionsAllowed = expectedPods > 0 ? Math.max(0, currentHealthy - desiredHealthy) : 0;
   const allowed = disruptionsAllowed > 0;
   return {
-    ...kept(generation, previous),
+    ...kept(generation, disruptedPods),
     currentHealthy,
     desiredHealthy,
     expectedPods,
@@ -60,8 +63,9 @@ export function disruptionStatus({ spec, pods, expectedScale, generation, previo
 }
 
 /** observedGeneration, and the evictions not yet seen through (disruptedPods), when there are any. */
-function kept(generation: number | undefined, previous: PodDisruptionBudgetStatus | undefined): Pick<PodDisruptionBudgetStatus, 'observedGeneration' | 'disruptedPods'> {
-  return { ...(generation === undefined ? {} : { observedGeneration: generation }), ...(previous?.disruptedPods ? { disruptedPods: previous.disruptedPods } : {}) };
+function kept(generation: number | undefined, disruptedPods: Record<string, string> | undefined): Pick<PodDisruptionBudgetStatus, 'observedGeneration' | 'disruptedPods'> {
+  const disrupted = disruptedPods && Object.keys(disruptedPods).length > 0 ? { disruptedPods } : {};
+  return { ...(generation === undefined ? {} : { observedGeneration: generation }), ...disrupted };
 }
 
 function condition(status: 'True' | 'False', reason: string, message: string, previous: PodDisruptionBudgetStatus | undefined, now: string): Condition {

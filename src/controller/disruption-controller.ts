@@ -18,6 +18,7 @@ import { ApiController, objectKey } from './api-controller.ts';
 import { controllerOf } from './controller-ref.ts';
 import { disruptionStatus } from './disruption-budget.ts';
 import { isPodReady } from './pod-conditions.ts';
+import type { SyncResult } from './work-queue.ts';
 
 const BUDGETS = byKind('PodDisruptionBudget')!;
 const PODS = byKind('Pod')!;
@@ -27,6 +28,9 @@ const DEPLOYMENTS = byKind('Deployment')!;
 
 type BudgetObject = PodDisruptionBudget & ApiObject;
 type PodObject = Pod & ApiObject;
+
+/** How long an evicted pod may take to be deleted before the budget stops counting it as disrupted. */
+const DELETION_TIMEOUT_MS = 2 * 60_000;
 
 export class DisruptionController extends ApiController {
   constructor(store: ApiStore, events: EventRecorder) {
@@ -59,23 +63,42 @@ export class DisruptionController extends ApiController {
     return this.store.list<BudgetObject>(BUDGETS, { namespace, unsorted: true }).items;
   }
 
-  protected sync(key: string): void {
+  protected sync(key: string): SyncResult | void {
     const [namespace, name] = key.split('/');
     const budget = this.store.find<BudgetObject>(BUDGETS, namespace, name);
     if (!budget || budget.metadata.deletionTimestamp) return;
     const selector = labelSelectorFromObject(budget.spec?.selector);
     const pods = this.store.list<PodObject>(PODS, { namespace, unsorted: true }).items.filter((p) => matchLabels(selector, p.metadata.labels));
     if (pods.length === 0) this.event(budget, 'Normal', 'NoPods', 'No matching pods found');
+    const disruptedPods = this.disruptedPods(budget, pods);
     const status = disruptionStatus({
       spec: budget.spec ?? {},
-      pods: pods.map((p) => ({ ready: isPodReady(p), terminating: Boolean(p.metadata.deletionTimestamp) })),
+      pods: pods.map((p) => ({ ready: isPodReady(p), terminating: Boolean(p.metadata.deletionTimestamp) || p.metadata.name in disruptedPods })),
       expectedScale: this.expectedScale(namespace, pods),
       generation: budget.metadata.generation,
+      disruptedPods,
       previous: budget.status,
       now: this.store.timestamp(),
     });
-    if (isDeepStrictEqual(status, budget.status)) return;
-    this.store.mutate<BudgetObject>(BUDGETS, namespace, name, (draft) => (draft.status = status), { subresource: 'status' });
+    const expiry = Math.min(...Object.values(disruptedPods).map((at) => Date.parse(at) + DELETION_TIMEOUT_MS));
+    if (!isDeepStrictEqual(status, budget.status)) this.store.mutate<BudgetObject>(BUDGETS, namespace, name, (draft) => (draft.status = status), { subresource: 'status' });
+    return Number.isFinite(expiry) ? { requeueAfterMs: Math.max(0, expiry - Date.now()) } : undefined;
+  }
+
+  /**
+   * The evictions still under way: pods an eviction named (disruptedPods) that
+   * are not yet being deleted. One not deleted within two minutes is dropped,
+   * as Kubernetes does (the eviction's delete must have failed).
+   */
+  private disruptedPods(budget: BudgetObject, pods: readonly PodObject[]): Record<string, string> {
+    const live = new Map(pods.map((p) => [p.metadata.name, p]));
+    const now = Date.now();
+    return Object.fromEntries(
+      Object.entries(budget.status?.disruptedPods ?? {}).filter(([pod, at]) => {
+        const current = live.get(pod);
+        return current && !current.metadata.deletionTimestamp && Date.parse(at) + DELETION_TIMEOUT_MS > now;
+      }),
+    );
   }
 
   /**

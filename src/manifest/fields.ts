@@ -61,7 +61,7 @@ export const FIELDS = {
   StatefulSetOrdinals: { emulated: ['start'], ignored: [] },
   StatefulSetPersistentVolumeClaimRetentionPolicy: { emulated: ['whenDeleted', 'whenScaled'], ignored: [] },
   LabelSelector: { emulated: ['matchLabels', 'matchExpressions'], ignored: [] },
-  // emu performs no evictions of its own; the budget is kept and its status reported.
+  // The disruption controller keeps its status; evictions (kubectl drain) spend it (api/eviction.ts).
   PodDisruptionBudgetSpec: { emulated: ['selector', 'minAvailable', 'maxUnavailable', 'unhealthyPodEvictionPolicy'], ignored: [] },
   LabelSelectorRequirement: { emulated: ['key', 'operator', 'values'], ignored: [] },
 

@@ -6,7 +6,8 @@ import { validateMetadata } from './validate-meta.ts';
 /**
  * PodDisruptionBudget (policy/v1): how many pods of a set may be down at once
  * through voluntary disruptions (evictions). emu keeps it and reports its
- * status (`emu get pdb`); see engine/disruption.ts.
+ * status (`emu get pdb`, controller/disruption-controller.ts), and evictions
+ * spend it (api/eviction.ts).
  */
 export function validatePodDisruptionBudget(root: Field): void {
   root.checkFields('PodDisruptionBudget');
