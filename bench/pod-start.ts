@@ -1,14 +1,16 @@
-// Pod-start overhead: emu's full pod start (sandbox, network, container) against
-// a bare unshare creating the same namespaces and running `true`.
+// Pod-start overhead: emu's full pod start (sandbox, network, container with its
+// own root filesystem) against a bare unshare creating the same namespaces and
+// running `true`.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import { NodeNetwork } from '../src/network/node-network.ts';
+import { defaultSecurity } from '../src/kubelet/security-context.ts';
+import type { ContainerRuntime } from '../src/runtime/container-runtime.ts';
 import { PodRuntime } from '../src/runtime/pod-runtime.ts';
 import { summarize, timed } from './stats.ts';
 
 const NAMESPACES = ['--uts', '--ipc', '--net', '--pid', '--mount', '--fork', '--mount-proc'];
 
-export async function benchPodStart(network: NodeNetwork, workDir: string, runs = 40) {
+export async function benchPodStart(runtime: ContainerRuntime, workDir: string, runs = 40) {
   const bare: number[] = [];
   const emu: number[] = [];
   const dnsDir = `${workDir}/dns`;
@@ -22,17 +24,21 @@ export async function benchPodStart(network: NodeNetwork, workDir: string, runs 
         await timed(async () => {
           const pod = new PodRuntime(
             {
+              uid: `bench-${i}`,
               name: `bench-${i}`,
               namespace: 'default',
               hostname: `bench-${i}`,
               initContainers: [],
-              containers: [{ name: 'main', image: 'busybox', argv: ['true'], env: [], mounts: [] }],
+              containers: [{ name: 'main', image: 'busybox', argv: ['true'], env: [], mounts: [], security: defaultSecurity() }],
               terminationGracePeriodSeconds: 1,
               restartPolicy: 'Never',
+              shareProcessNamespace: false,
+              resolvConf: 'nameserver 127.0.0.1\n',
+              hostUsers: false,
               scratchDir: `${workDir}/pod-${i}`,
               dnsDir,
             },
-            network,
+            runtime,
           );
           const exited = new Promise<void>((resolve) => pod.on('change', () => pod.status.containerStatuses[0].current.state === 'terminated' && resolve()));
           await pod.start();

@@ -11,7 +11,7 @@ import { clusterPaths } from '../src/engine/cluster-paths.ts';
 import { pullImages } from '../src/images/pull.ts';
 import { ScenarioContext } from '../src/scenario/context.ts';
 import { silentProgress } from '../src/util/progress.ts';
-import { nodeCommand } from '../src/node/enter-node.ts';
+import { insideNode, nodeCommand } from '../src/node/enter-node.ts';
 import { benchBareMariadb } from './baseline-mariadb.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
@@ -63,7 +63,7 @@ async function clusterSections(rows: Row[]): Promise<void> {
   const t = new ScenarioContext(cluster, silentProgress, () => undefined);
   try {
     if (only.includes('core')) {
-      const start = await benchPodStart(cluster.network, `${home}/podstart`);
+      const start = await benchPodStart(cluster.runtime, `${home}/podstart`);
       const overhead = start.emu.median - start.bare.median;
       rows.push({ what: `pod start, median of ${start.emu.n} (sandbox + network + container \`true\`)`, emu: ms(start.emu.median), baseline: `${ms(start.bare.median)} (bare unshare, same namespaces, \`true\`)`, goal: 'overhead ≤ 10 ms', met: overhead <= 10 });
       rows.push({ what: 'pod start overhead over bare unshare (median difference)', emu: ms(overhead), baseline: '—', goal: '≤ 10 ms', met: overhead <= 10 });
@@ -129,11 +129,11 @@ function report(rows: Row[]): void {
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }
 
-if ((process.pid === 1 && process.env.EMU_NODE === '1') || !needsCluster) {
+if (insideNode() || !needsCluster) {
   await main();
   process.exit(0);
 } else {
-  // Re-run this file as the PID 1 of a fresh node.
+  // Re-run this file inside a fresh node.
   const { file, args } = nodeCommand([]);
   const child = spawn(file, [...args.slice(0, args.indexOf(process.execPath) + 1), '--import', 'tsx', fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, EMU_NODE: '1' } });
   child.on('exit', (code) => process.exit(code ?? 1));

@@ -61,11 +61,10 @@ export async function benchTutorialMysql(t: ScenarioContext) {
  */
 export async function benchBareTutorialMysql(workDir: string) {
   const dir = await mkdtemp(`${workDir}/bare-tutorial-mysql-`);
-  const mysql = findImage('mysql:5.7');
-  const xtrabackup = findImage('gcr.io/google-samples/xtrabackup:1.0');
-  const env = { PATH: `${xtrabackup.binDirs!.join(':')}:${process.env.PATH}`, HOME: '/root', MYSQL_ALLOW_EMPTY_PASSWORD: '1' };
+  // The images' material from the checkout (a container sees it at IMAGE_DIR).
+  const env = { PATH: `${DOCKER_DIR}xtrabackup/bin:${process.env.PATH}`, HOME: '/root', MYSQL_ALLOW_EMPTY_PASSWORD: '1' };
   const server = (name: string, port: number, extra: string[]) =>
-    isolated(mysql.entrypoint[0], ['mysqld', `--datadir=${dir}/${name}`, `--socket=${dir}/${name}.sock`, `--pid-file=${dir}/${name}.pid`, `--port=${port}`, '--bind-address=127.0.0.1', ...extra], env);
+    isolated(`${DOCKER_DIR}mysql/entrypoint.sh`, ['mysqld', `--datadir=${dir}/${name}`, `--socket=${dir}/${name}.sock`, `--pid-file=${dir}/${name}.pid`, `--port=${port}`, '--bind-address=127.0.0.1', ...extra], env);
   const answering = (port: number) =>
     pollUntil(`bare mariadbd on :${port}`, () => execa('mysql', ['-h', '127.0.0.1', '-P', String(port), '-uroot', '-e', 'SELECT 1'], { reject: false }).then((r) => (r.exitCode === 0 ? true : undefined)), { timeoutMs: 120_000, intervalMs: 20 });
 
@@ -102,7 +101,7 @@ export async function benchZookeeper(t: ScenarioContext) {
 export async function benchBareZookeeper(workDir: string) {
   const dir = await mkdtemp(`${workDir}/bare-zookeeper-`);
   const image = findImage('registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10');
-  const env = { PATH: `${image.binDirs!.join(':')}:${process.env.PATH}`, HOME: '/root', ...image.env };
+  const env = { PATH: `${DOCKER_DIR}zookeeper/bin:${process.env.PATH}`, HOME: '/root', ...image.pullEnv };
   const flags = [`--data_dir=${dir}/data`, `--data_log_dir=${dir}/data/log`, `--conf_dir=${dir}/conf`, '--client_port=12181', '--heap=512M', '--log_level=WARN'];
   let child: ResultPromise | undefined;
   try {

@@ -3,10 +3,7 @@
 // on MariaDB 10.11 with mariabackup), step by step. The tutorial's client commands
 // (`kubectl run mysql-client ... mysql -h ...`) run from inside a pod here.
 // Run: emu run scenarios/k8s-mysql-tutorial.ts
-//
-// Not here yet: the tutorial's "break readiness" step (`mv /usr/bin/mysql
-// /usr/bin/mysql.off` inside mysql-2) needs containers with their own root
-// filesystem (issue #7); today it would rename the host's own mysql client.
+import { existsSync } from 'node:fs';
 import { byKind, defineScenario } from 'emu';
 
 const tutorial = 'manifests/k8s-tutorials';
@@ -43,7 +40,10 @@ export default defineScenario({
       const clone = await t.logs(pod, 'clone-mysql');
       t.check.ok(clone.includes(`ncat --recv-only ${peer}.mysql 3307`), `${pod} streams its clone from ${peer}.mysql:3307`, clone.split('\n').filter((l) => l.includes('ncat')));
       t.check.ok(/xtrabackup --prepare --target-dir=\/var\/lib\/mysql/.test(clone) && /completed OK!/.test(clone), `${pod} prepared the backup`, clone.slice(-400));
-      const sidecar = await t.logs(pod, 'xtrabackup');
+      // The sidecar's first run read the position; a restart finds it used (change_master_to.sql.orig).
+      const sidecar = await t.logs(pod, 'xtrabackup', 0);
+      const restarts = t.pod(pod).restarts;
+      if (restarts > 0) t.note(`${pod}: its containers restarted ${restarts} time(s) (see its xtrabackup sidecar's previous log)`);
       // The tutorial's script reads xtrabackup_slave_info (cloned from a replica) or parses xtrabackup_binlog_info (from the primary).
       const used = sidecar.includes("sed -E 's/;$//g'") ? 'xtrabackup_slave_info' : sidecar.includes('cat xtrabackup_binlog_info') ? 'xtrabackup_binlog_info' : 'nothing';
       t.check.equal(used, via, `where ${pod} took its replication position from`);
@@ -96,7 +96,27 @@ export default defineScenario({
       }
     });
 
-    await t.step('e. delete mysql-2: it comes back with its data, skips the clone and resumes replication', async () => {
+    await t.step("e. break mysql-2's readiness (mv /usr/bin/mysql inside it): mysql-read stops sending to it; nothing outside that container changes; repair it", async () => {
+      const serverIds = async (reads: number) => {
+        const seen = new Set<string>();
+        for (let i = 0; i < reads; i++) seen.add(await query('mysql-read', 'SELECT @@server_id'));
+        return [...seen].sort();
+      };
+      const moved = await t.exec('mysql-2', ['mv', '/usr/bin/mysql', '/usr/bin/mysql.off'], 'mysql');
+      t.check.equal([moved.exitCode, moved.stderr.trim()], [0, ''], 'mv /usr/bin/mysql /usr/bin/mysql.off in mysql-2');
+      await t.engine.waitFor('mysql-2 to be not Ready', () => (t.pod('mysql-2').ready ? undefined : true), { timeoutMs: 60_000 });
+      t.check.equal(await serverIds(20), ['100', '101'], '@@server_id through mysql-read while mysql-2 is not Ready');
+      t.check.equal(existsSync('/usr/bin/mysql'), true, "the host's /usr/bin/mysql is still there");
+      t.check.equal((await t.exec('mysql-2', ['test', '-x', '/usr/bin/mysql'], 'xtrabackup')).exitCode, 0, "mysql-2's xtrabackup container still has /usr/bin/mysql");
+      t.check.equal((await t.exec('mysql-1', ['test', '-x', '/usr/bin/mysql'], 'mysql')).exitCode, 0, "mysql-1's mysql container still has /usr/bin/mysql");
+      t.check.equal(t.pod('mysql-2').restarts, 0, 'mysql-2 is not restarted: its liveness probe (mysqladmin ping) still passes');
+      const repaired = await t.exec('mysql-2', ['mv', '/usr/bin/mysql.off', '/usr/bin/mysql'], 'mysql');
+      t.check.equal(repaired.exitCode, 0, 'mv /usr/bin/mysql.off /usr/bin/mysql in mysql-2');
+      await t.engine.waitFor('mysql-2 to be Ready again', () => (t.pod('mysql-2').ready ? true : undefined), { timeoutMs: 60_000 });
+      t.check.equal(await serverIds(30), ['100', '101', '102'], '@@server_id through mysql-read once mysql-2 is Ready again');
+    });
+
+    await t.step('f. delete mysql-2: it comes back with its data, skips the clone and resumes replication', async () => {
       const before = t.pod('mysql-2');
       const after = await t.reschedule('mysql-2');
       t.check.notEqual(after.ip, before.ip, 'mysql-2 gets a new IP');
@@ -108,7 +128,7 @@ export default defineScenario({
       t.check.equal(await query('mysql-2.mysql', "SELECT COUNT(*) FROM test.messages WHERE message = 'hello'"), '1', 'the first row is still on mysql-2');
     });
 
-    await t.step('f. scale to 5: mysql-3 clones from mysql-2, mysql-4 from mysql-3, and both replicate', async () => {
+    await t.step('g. scale to 5: mysql-3 clones from mysql-2, mysql-4 from mysql-3, and both replicate', async () => {
       await t.scale('mysql', 5);
       await t.waitForReady('mysql', 300);
       await clonedFrom('mysql-3', 'mysql-2', 'xtrabackup_slave_info');
@@ -120,7 +140,7 @@ export default defineScenario({
       }
     });
 
-    await t.step('g. scale back to 3: mysql-4 and mysql-3 go, their claims stay', async () => {
+    await t.step('h. scale back to 3: mysql-4 and mysql-3 go, their claims stay', async () => {
       const claimsOf = (pods: string[]) => pods.flatMap((p) => t.pod(p).volumeDirs);
       const kept = claimsOf(['mysql-3', 'mysql-4']);
       await t.scale('mysql', 3);

@@ -2,9 +2,6 @@
 // its manifest unchanged (registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10, run
 // natively on ZooKeeper 3.9 from Maven Central), step by step.
 // Run: emu run scenarios/zookeeper.ts
-//
-// Not here yet: processes running as uid 1000 with the volume group-owned by 1000
-// (the manifest's securityContext) needs issue #7; today they run as root.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.d.ts';
@@ -42,6 +39,17 @@ export default defineScenario({
         t.check.equal(await run(pod, 'hostname'), pod, `hostname of ${pod}`);
         t.check.equal(await run(pod, 'hostname', '-f'), fqdn(pod), `hostname -f of ${pod}`);
         t.check.equal(await run(pod, 'cat', '/var/lib/zookeeper/data/myid'), String(ordinal + 1), `myid of ${pod}`);
+      }
+    });
+
+    await t.step("a2. securityContext runAsUser 1000, fsGroup 1000: every process of the server runs as uid 1000, the volume is group 1000's", async () => {
+      for (const pod of servers) {
+        const uids = (await run(pod, 'ps', '-eo', 'uid=,comm=')).split('\n').map((l) => l.trim().split(/\s+/));
+        t.check.ok(uids.some(([, comm]) => comm === 'java'), `${pod} runs the ZooKeeper server (java)`, uids);
+        t.check.equal([...new Set(uids.map(([uid]) => uid))], ['1000'], `uids of the processes in ${pod}'s container`);
+        const [group, mode] = (await run(pod, 'stat', '-c', '%g %A', '/var/lib/zookeeper')).split(' ');
+        t.check.equal([group, mode.slice(4, 7), mode[6]], ['1000', 'rws', 's'], `group, group permissions and setgid bit of ${pod}'s volume`);
+        t.check.equal(await run(pod, 'stat', '-c', '%g', '/var/lib/zookeeper/data/myid'), '1000', `group of the files ${pod} wrote in it`);
       }
     });
 

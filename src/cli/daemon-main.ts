@@ -2,7 +2,7 @@ import { Cluster } from '../engine/cluster.ts';
 import { clusterPaths } from '../engine/cluster-paths.ts';
 import { serveApi } from '../daemon/api-host.ts';
 
-/** `emu __daemon`: the node's main process, started by ensureDaemon; serves the cluster's API until stopped. */
+/** `emu __daemon`: the node's main process (the only child of its init), started by ensureDaemon; serves the cluster's API until stopped. */
 export async function daemonMain(): Promise<void> {
   const paths = clusterPaths();
   const cluster = await Cluster.start({ paths, podCidr: process.env.EMU_POD_CIDR, serviceCidr: process.env.EMU_SERVICE_CIDR });
@@ -15,7 +15,7 @@ export async function daemonMain(): Promise<void> {
       process.exit(0);
     })();
   };
-  // As PID 1 we get no default signal handling: stop gracefully on TERM/INT.
+  // The node's init (tini) forwards TERM/INT/HUP to us: stop gracefully.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
   // A bug in one request must not take every pod down with the daemon: log it.
   process.on('unhandledRejection', (error) => console.error('emu daemon: unhandled rejection:', error));

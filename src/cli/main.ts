@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/status.ts';
+import { maxPodsFromEnv } from '../scheduler/node-capacity.ts';
 import { EmuError } from '../errors.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -13,6 +14,14 @@ import { pullCommand } from './commands/pull.ts';
 import { rolloutCommand, type RolloutVerb } from './commands/rollout.ts';
 import { scaleCommand } from './commands/scale.ts';
 
+// `emu get pods | head -1`: when the reader goes away, end quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const program = new Command('emu')
   .description('Run Kubernetes StatefulSets on this machine as real namespaced processes')
   .option('--cluster <name>', 'which local cluster (default: $EMU_CLUSTER or "default")')
@@ -22,6 +31,7 @@ const program = new Command('emu')
   .hook('preAction', (cmd) => {
     const cluster = cmd.opts().cluster as string | undefined;
     if (cluster) process.env.EMU_CLUSTER = cluster;
+    maxPodsFromEnv(); // a bad EMU_MAX_PODS is refused here, before any node starts
   });
 
 const ns = ['-n, --namespace <namespace>', 'namespace', 'default'] as const;
@@ -228,6 +238,11 @@ try {
   } else if (error instanceof ApiError) {
     // kubectl's wording for what the API server refused.
     console.error(`Error from server (${error.reason}): ${error.message}`);
+    process.exitCode = 1;
+  } else if (['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) {
+    // A file of another user's cluster, say: one line, never a stack trace.
+    const { code, path } = error as NodeJS.ErrnoException;
+    console.error(`error: permission denied (${code}): ${path ?? String(error)}; is it another user's? use your own EMU_HOME`);
     process.exitCode = 1;
   } else {
     console.error(error);

@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmuError } from '../errors.ts';
-import type { ClusterPaths } from '../engine/cluster-paths.ts';
+import { makeClusterDir, type ClusterPaths } from '../engine/cluster-paths.ts';
 import { nodeCommand } from '../node/enter-node.ts';
 import { pollUntil } from '../util/deadline.ts';
 import { isAlive, signalQuietly, waitForOnlyChild } from '../util/proc.ts';
@@ -13,7 +13,7 @@ import { EMU_BIN } from '../node/enter-node.ts';
 export interface DaemonInfo {
   /** The `unshare` process on the host. */
   unsharePid: number;
-  /** The node's PID 1 as the host sees it: the handle for nsenter (exec). */
+  /** The node's PID 1 (its init) as the host sees it: the handle for nsenter (exec). */
   nodePid: number;
 }
 
@@ -46,7 +46,7 @@ export async function ensureDaemon(paths: ClusterPaths): Promise<RestApi> {
 /** Take the start lock (undefined: another emu started the daemon meanwhile). */
 async function startLock(paths: ClusterPaths): Promise<(() => Promise<void>) | undefined> {
   const lock = join(paths.root, 'start.lock');
-  await mkdir(paths.root, { recursive: true });
+  await makeClusterDir(paths);
   for (;;) {
     try {
       await writeFile(lock, String(process.pid), { flag: 'wx' });

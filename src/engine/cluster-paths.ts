@@ -1,3 +1,4 @@
+import { chmod, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EmuError } from '../errors.ts';
@@ -34,15 +35,21 @@ export interface ClusterPaths {
   daemonLog: string;
 }
 
+/**
+ * Create the cluster directory (if missing) accessible only to its owner: volumes,
+ * projected Secrets and logs below it stay private to that user, whatever their modes.
+ */
+export async function makeClusterDir(paths: ClusterPaths): Promise<void> {
+  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  await chmod(paths.root, 0o700);
+}
+
 export function clusterPaths(name = process.env.EMU_CLUSTER || 'default', home = process.env.EMU_HOME ?? join(homedir(), '.emu')): ClusterPaths {
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
     throw new EmuError('USAGE', `invalid cluster name "${name}": use lowercase letters, digits and '-'`);
   }
+  // Anywhere, /tmp included: the node mounts volumes into containers from its own view.
   const root = join(resolve(home), 'clusters', name);
-  // Containers get private /tmp and /run: state there would be hidden from them.
-  if (/^\/(tmp|run)(\/|$)/.test(root)) {
-    throw new EmuError('USAGE', `EMU_HOME must not be under /tmp or /run (containers get their own); got ${home}`);
-  }
   const run = join(root, 'run');
   return {
     name,

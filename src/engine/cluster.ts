@@ -28,16 +28,19 @@ import { NodeNetwork, type NodeNetworkOptions } from '../network/node-network.ts
 import { installClusterHosts } from '../network/node-dns.ts';
 import { ServiceProxies } from '../network/service-proxies.ts';
 import { timeScaleFromEnv } from '../runtime/backoff.ts';
-import { podCapacity, Scheduler } from '../scheduler/scheduler.ts';
+import { maxPodsFromEnv } from '../scheduler/node-capacity.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import { VolumeProvisioner } from '../storage/volume-provisioner.ts';
 import type { Progress } from '../util/progress.ts';
-import type { ClusterPaths } from './cluster-paths.ts';
+import { makeClusterDir, type ClusterPaths } from './cluster-paths.ts';
+import type { ContainerRuntime } from '../runtime/container-runtime.ts';
+import { NativeRuntime } from '../runtime/native/native-runtime.ts';
 import { execInPod, type ExecResult } from '../kubelet/exec.ts';
 
 export interface ClusterOptions extends NodeNetworkOptions {
   paths: ClusterPaths;
   timeScale?: number;
-  /** The node's pod capacity (default: podCapacity()). */
+  /** The node's pod capacity (default: EMU_MAX_PODS, else derived from the machine; see scheduler/node-capacity.ts). */
   maxPods?: number;
 }
 
@@ -56,6 +59,8 @@ export class Cluster {
   readonly kubelet: Kubelet;
   readonly dns: ClusterDns;
   readonly scheduler: Scheduler;
+  /** Runs the pods' sandboxes and containers (set up by start). */
+  runtime!: ContainerRuntime;
   private readonly statefulSets: StatefulSetApiController;
   private readonly replicaSets: ReplicaSetController;
   private readonly deployments: DeploymentController;
@@ -70,7 +75,7 @@ export class Cluster {
     this.store = new ApiStore(strategies(this.network.services));
     this.events = new EventRecorder(this.store);
     const report = (what: string) => (error: unknown) => console.error(`emu: ${what}:`, error);
-    this.scheduler = new Scheduler(this.store, this.events, options.maxPods ?? podCapacity());
+    this.scheduler = new Scheduler(this.store, this.events, options.maxPods ?? maxPodsFromEnv());
     this.kubelet = new Kubelet({ store: this.store, network: this.network, paths: options.paths, events: this.events, timeScale: options.timeScale ?? timeScaleFromEnv(), finalDeleteDelayMs: KUBELET_FINAL_DELETE_DELAY_MS });
     this.statefulSets = new StatefulSetApiController(this.store, this.events);
     this.replicaSets = new ReplicaSetController(this.store, this.events);
@@ -91,16 +96,19 @@ export class Cluster {
   static async start(options: ClusterOptions): Promise<Cluster> {
     const cluster = new Cluster(options);
     const { paths } = options;
+    await makeClusterDir(paths);
     await mkdir(paths.dns, { recursive: true });
     await rm(paths.pods, { recursive: true, force: true });
     await cluster.network.setUp();
+    // Before installClusterHosts: the runtime keeps the host's own /etc for pods.
+    cluster.runtime = await NativeRuntime.create({ stateDir: paths.run, network: cluster.network, seed: paths.root });
     for (const name of SYSTEM_NAMESPACES) cluster.store.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     cluster.store.create(NODES, cluster.nodeObject());
     await cluster.dns.start(cluster.network.pods.gateway);
     await installClusterHosts(paths.run, paths.dns, cluster.network.pods.gateway);
     await cluster.volumes.start();
     cluster.scheduler.start();
-    cluster.kubelet.start();
+    cluster.kubelet.start(cluster.runtime);
     cluster.statefulSets.start();
     cluster.replicaSets.start();
     cluster.deployments.start();

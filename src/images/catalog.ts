@@ -2,15 +2,39 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmuError } from '../errors.ts';
+import { DEFAULT_PATH } from '../runtime/container-env.ts';
 
 /** The repository's docker/ folder: per-image material (entrypoints, configs, Dockerfiles). */
 export const DOCKER_DIR = fileURLToPath(new URL('../../docker/', import.meta.url));
 
-/** Where pull steps keep what Debian does not package (jar sets from Maven Central). */
-const CACHE_DIR = join(homedir(), '.cache', 'emu');
+/**
+ * Where a container sees its image's own material (docker/<image>/: entrypoint,
+ * configs), read-only, like an image layer: a fixed path, wherever the checkout is.
+ */
+export const IMAGE_DIR = '/emu/image';
+
+/**
+ * The Elasticsearch jars (emu pull builds them, see docker/elasticsearch/pull.sh).
+ * A container sees them read-only at this same path, since their class-data
+ * archive records it (elsewhere the JVM silently ignores the archive).
+ */
+export const ELASTICSEARCH_JARS = process.env.EMU_ES_HOME ?? join(homedir(), '.cache/emu/elasticsearch-8.14.3');
 
 /** The ZooKeeper release behind the kubernetes-zookeeper image (see docker/zookeeper/pom.xml). */
 const ZOOKEEPER_VERSION = '3.9.5';
+
+/** ZooKeeper's jars: where emu pull puts them on this host, and where a container sees them. */
+const ZOOKEEPER_JARS = join(homedir(), '.cache/emu', `zookeeper-${ZOOKEEPER_VERSION}`);
+const ZOOKEEPER_HOME = '/emu/zookeeper';
+
+/** The PATH of an image with tools of its own (IMAGE_DIR/bin), as its Dockerfile's ENV would set it. */
+const IMAGE_PATH = `${IMAGE_DIR}/bin:${DEFAULT_PATH}`;
+
+/** A directory of this host shown read-only in a container, like an image layer. */
+export interface ImageLayer {
+  source: string;
+  target: string;
+}
 
 /**
  * How an image reference runs natively on this host. Like an image's ENTRYPOINT
@@ -27,38 +51,46 @@ export interface NativeImage {
   aptPackages: string[];
   /** Extra pull work beyond apt (e.g. resolving Elasticsearch jars from Maven Central). */
   pullScript?: string;
-  /** The image's own tools (wrappers, launch scripts): directories put first on the container's PATH. */
-  binDirs?: string[];
-  /** The image's environment (a Dockerfile's ENV), also given to the pull step; the container's env wins. */
-  env?: Record<string, string>;
+  /** What the image brings besides the host's own files. */
+  layers: ImageLayer[];
+  /** The image's ENV: defaults the container's env overrides. */
+  env: Record<string, string>;
+  /** What the pull step is told besides DEBIAN_FRONTEND (host paths of caches it fills). */
+  pullEnv?: Record<string, string>;
   /**
-   * Directories the image's programs write to outside any volume (ZooKeeper's conf
-   * dir). Containers share the host's filesystem, so each container gets a private,
-   * initially empty, writable directory at `path`, also shown at each of `aliases`
-   * (the image's symlinks to it); the host's own directories are never written.
+   * Directories the image's programs write to outside any volume, owned by the
+   * image's user in the real image (ZooKeeper's conf dir): each container gets a
+   * fresh, initially empty directory there that any user may write, also shown at
+   * each of `aliases` (the image's symlinks to it).
    */
   privateDirs?: { path: string; aliases?: string[] }[];
 }
+
+const imageLayer = (name: string): ImageLayer => ({ source: `${DOCKER_DIR}${name}`, target: IMAGE_DIR });
 
 const SHELL_REPOSITORIES = ['busybox', 'alpine', 'debian', 'ubuntu'];
 
 export const CATALOG: readonly NativeImage[] = [
   // Shell images: the container's command runs with the host's own tools.
-  { name: 'shell', repositories: SHELL_REPOSITORIES, entrypoint: [], cmd: ['sh'], aptPackages: [] },
+  { name: 'shell', repositories: SHELL_REPOSITORIES, entrypoint: [], cmd: ['sh'], aptPackages: [], layers: [], env: {} },
   {
     name: 'nginx',
     repositories: ['nginx', 'nginx-slim', 'nginxinc/nginx-unprivileged'],
     entrypoint: [],
-    cmd: ['nginx', '-c', `${DOCKER_DIR}nginx/nginx.conf`],
+    cmd: ['nginx', '-c', `${IMAGE_DIR}/nginx.conf`],
     aptPackages: ['nginx'],
+    layers: [imageLayer('nginx')],
+    env: {},
   },
   {
     name: 'mysql',
     repositories: ['mysql', 'mariadb'],
-    entrypoint: [`${DOCKER_DIR}mysql/entrypoint.sh`],
+    entrypoint: [`${IMAGE_DIR}/entrypoint.sh`],
     cmd: ['mysqld'],
     // mariadb-client: mysqladmin (liveness probes run `mysqladmin ping`), mysqldump.
     aptPackages: ['mariadb-server-core', 'mariadb-client-core', 'mariadb-client'],
+    layers: [imageLayer('mysql')],
+    env: {},
   },
   {
     // The Kubernetes tutorial's sidecar image: bash, the mysql client, ncat, and
@@ -68,7 +100,8 @@ export const CATALOG: readonly NativeImage[] = [
     entrypoint: [],
     cmd: ['bash'],
     aptPackages: ['mariadb-backup', 'mariadb-client-core', 'ncat'],
-    binDirs: [`${DOCKER_DIR}xtrabackup/bin`],
+    layers: [imageLayer('xtrabackup')],
+    env: { PATH: IMAGE_PATH },
   },
   {
     // The Kubernetes ZooKeeper tutorial's image: start-zookeeper, zookeeper-ready,
@@ -79,18 +112,21 @@ export const CATALOG: readonly NativeImage[] = [
     cmd: ['start-zookeeper'],
     aptPackages: ['maven', 'openjdk-17-jre-headless'],
     pullScript: `${DOCKER_DIR}zookeeper/pull.sh`,
-    binDirs: [`${DOCKER_DIR}zookeeper/bin`],
-    env: { EMU_ZK_HOME: join(CACHE_DIR, `zookeeper-${ZOOKEEPER_VERSION}`), EMU_ZK_VERSION: ZOOKEEPER_VERSION },
+    pullEnv: { EMU_ZK_HOME: ZOOKEEPER_JARS, EMU_ZK_VERSION: ZOOKEEPER_VERSION },
+    layers: [imageLayer('zookeeper'), { source: ZOOKEEPER_JARS, target: ZOOKEEPER_HOME }],
+    env: { PATH: IMAGE_PATH, EMU_ZK_HOME: ZOOKEEPER_HOME, EMU_ZK_VERSION: ZOOKEEPER_VERSION },
     // The original image's conf dir, also reachable as /usr/etc/zookeeper (a symlink there).
     privateDirs: [{ path: '/opt/zookeeper/conf', aliases: ['/usr/etc/zookeeper'] }],
   },
   {
     name: 'elasticsearch',
     repositories: ['elasticsearch', 'elasticsearch/elasticsearch'],
-    entrypoint: [`${DOCKER_DIR}elasticsearch/entrypoint.sh`],
+    entrypoint: [`${IMAGE_DIR}/entrypoint.sh`],
     cmd: [],
     aptPackages: ['maven', 'openjdk-17-jre-headless'],
     pullScript: `${DOCKER_DIR}elasticsearch/pull.sh`,
+    layers: [imageLayer('elasticsearch'), { source: ELASTICSEARCH_JARS, target: ELASTICSEARCH_JARS }],
+    env: { EMU_ES_HOME: ELASTICSEARCH_JARS },
   },
 ];
 

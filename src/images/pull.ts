@@ -40,7 +40,7 @@ export async function pullImages(references: readonly string[], progress: Progre
   for (const image of images) {
     if (!image.pullScript) continue;
     progress.update(`pulling ${image.name}`);
-    await runStep(image.pullScript, [], progress, `pull step for ${image.name} failed`, image.env);
+    await runStep(image.pullScript, [], progress, `pull step for ${image.name} failed`, image.pullEnv);
   }
   progress.done();
   return images;

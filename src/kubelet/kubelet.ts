@@ -1,7 +1,7 @@
 /**
  * The kubelet: runs the pods the API binds to this node. For each Pod object
  * it builds the runtime's view (images, environment, volume directories),
- * starts a PodRuntime, and writes what the runtime observes back as the pod's
+ * starts a PodRuntime on the container runtime, and writes what the runtime observes back as the pod's
  * status. A deletion with a grace period stops the pod gracefully and then
  * removes the object (the kubelet's final delete); a pod removed from the API
  * outright (force delete) is killed. Container events (Pulled, Created,
@@ -17,6 +17,7 @@ import { claimDirectory, type ClusterPaths } from '../engine/cluster-paths.ts';
 import { EmuError } from '../errors.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { NodeNetwork } from '../network/node-network.ts';
+import type { ContainerRuntime } from '../runtime/container-runtime.ts';
 import { PodRuntime } from '../runtime/pod-runtime.ts';
 import type { ContainerStatus } from '../runtime/pod-spec.ts';
 import { buildPod } from './pod-spec-builder.ts';
@@ -85,9 +86,10 @@ export class PodWorker {
       return this.configFailed(error);
     }
     if (this.stopping) return;
-    const runtime = new PodRuntime(spec, options.network, options.timeScale);
+    const runtime = new PodRuntime(spec, this.kubelet.runtime, options.timeScale);
     this.runtime = runtime;
     runtime.on('change', () => this.changed());
+    runtime.on('event', (e) => this.event(e.type, e.reason, e.message));
     try {
       await runtime.start();
     } catch (error) {
@@ -166,10 +168,18 @@ export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
   private watch?: Watch;
   private shuttingDown = false;
+  private containerRuntime?: ContainerRuntime;
 
   constructor(readonly options: KubeletOptions) {}
 
-  start(): void {
+  /** The container runtime pods run on (given to start). */
+  get runtime(): ContainerRuntime {
+    if (!this.containerRuntime) throw new Error('the kubelet has not been started');
+    return this.containerRuntime;
+  }
+
+  start(runtime: ContainerRuntime): void {
+    this.containerRuntime = runtime;
     this.watch = this.options.store.watch(PODS, {}, (event) => {
       const pod = event.object as PodObject;
       if (pod.spec?.nodeName !== NODE_NAME) return;

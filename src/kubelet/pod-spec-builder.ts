@@ -1,12 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Container, EnvVar, Pod, Probe, Volume } from 'kubernetes-types/core/v1.d.ts';
 import { EmuError } from '../errors.ts';
 import { containerArgv, findImage, type NativeImage } from '../images/catalog.ts';
 import type { ConfigMapObject, SecretObject } from '../manifest/types.ts';
-import type { VolumeMount } from '../runtime/mount-plan.ts';
+import type { VolumeMount } from '../runtime/container-runtime.ts';
 import type { RuntimeContainer, RuntimePodSpec } from '../runtime/pod-spec.ts';
 import type { ProbeSpec } from '../runtime/probe.ts';
+import { renderResolvConf } from '../network/dns-records.ts';
+import { podUsesHostUsers, resolveSecurity } from './security-context.ts';
+import { setVolumeOwnership } from './volume-ownership.ts';
 
 /** What building a pod needs to look up: ConfigMaps, Secrets, and where things live. */
 export interface PodBuildContext {
@@ -28,20 +32,25 @@ interface PodIdentity {
 
 /**
  * Turn a Pod object into everything the runtime needs: resolved images,
- * environment, and volume directories (claims, emptyDir, projected ConfigMaps
- * and Secrets). Throws a user-facing error for a missing ConfigMap, Secret,
+ * environment, securityContext, and volume directories (claims, emptyDir,
+ * projected ConfigMaps and Secrets; fsGroup applied). Throws a user-facing error for a missing ConfigMap, Secret,
  * key or claim, as the kubelet reports CreateContainerConfigError.
  */
 export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContext): Promise<RuntimePodSpec> {
   const namespace = pod.metadata?.namespace ?? 'default';
   const podSpec = pod.spec!;
   const identity: PodIdentity = { name: pod.metadata!.name!, hostname: podSpec.hostname ?? podHostname(pod.metadata!.name!), labels: { ...pod.metadata?.labels } };
+  const uid = pod.metadata?.uid ?? '';
   const volumeDirs = new Map<string, { dir: string; readOnly: boolean }>();
 
   for (const volume of podSpec.volumes ?? []) {
     volumeDirs.set(volume.name, await prepareVolume(volume, namespace, join(scratchDir, 'volumes', volume.name), ctx));
   }
-  for (const { dir } of volumeDirs.values()) await mkdir(dir, { recursive: true });
+  // Volume directories are open to whoever runs in the pod (as emptyDir is in
+  // Kubernetes); the cluster directory above them keeps other host users out.
+  for (const { dir } of volumeDirs.values()) if (await mkdir(dir, { recursive: true })) await chmod(dir, 0o777);
+  const fsGroup = podSpec.securityContext?.fsGroup;
+  if (fsGroup !== undefined) for (const { dir, readOnly } of volumeDirs.values()) await setVolumeOwnership(dir, fsGroup, readOnly);
 
   const fieldValues: Record<string, string> = {
     'metadata.name': identity.name,
@@ -58,15 +67,21 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
       const volume = volumeDirs.get(m.name)!;
       return { source: m.subPath ? join(volume.dir, m.subPath) : volume.dir, target: m.mountPath, readOnly: Boolean(m.readOnly) || volume.readOnly };
     });
+    const { security, configError } = resolveSecurity(podSpec.securityContext, c.securityContext, { pod: `${identity.name}_${namespace}(${uid})`, container: c.name }, primaryGroup);
     return {
       name: c.name,
       image: c.image!,
       argv: containerArgv(image, c.command, c.args),
-      env: resolveEnv(c, namespace, identity, fieldValues, ctx),
+      // The image's ENV first: the container's own variables override it.
+      env: [...Object.entries(image.env).map(([name, value]) => ({ name, value })), ...resolveEnv(c, namespace, identity, fieldValues, ctx)],
       workingDir: c.workingDir,
-      binDirs: image.binDirs,
-      imageEnv: image.env,
-      mounts: [...volumeMounts, ...(await privateDirMounts(image, join(scratchDir, 'image-dirs', c.name), volumeMounts))],
+      mounts: [
+        ...image.layers.map((layer): VolumeMount => ({ ...layer, readOnly: true })),
+        ...volumeMounts,
+        ...(await privateDirMounts(image, join(scratchDir, 'image-dirs', c.name), volumeMounts)),
+      ].sort((a, b) => a.target.split('/').length - b.target.split('/').length),
+      security,
+      configError,
       readinessProbe: probe(c.readinessProbe, c),
       livenessProbe: probe(c.livenessProbe, c),
       startupProbe: probe(c.startupProbe, c),
@@ -78,6 +93,7 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
   }
 
   return {
+    uid,
     name: identity.name,
     namespace,
     hostname: identity.hostname,
@@ -85,8 +101,12 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     containers: await Promise.all(podSpec.containers.map(toRuntime)),
     terminationGracePeriodSeconds: podSpec.terminationGracePeriodSeconds ?? 30,
     restartPolicy: (podSpec.restartPolicy as RuntimePodSpec['restartPolicy']) ?? 'Always',
+    shareProcessNamespace: podSpec.shareProcessNamespace ?? false,
+    hostUsers: podUsesHostUsers(podSpec.hostUsers, [...(podSpec.initContainers ?? []), ...podSpec.containers]),
     scratchDir,
     dnsDir: ctx.dnsDir,
+    // The cluster's DNS server on the node's address, with the search path the kubelet writes (dnsPolicy ClusterFirst).
+    resolvConf: renderResolvConf(ctx.hostIP, namespace),
   };
 }
 
@@ -136,6 +156,15 @@ async function prepareVolume(volume: Volume, namespace: string, dir: string, ctx
   }
   // emptyDir (and anything the validator let through as not emulated): a fresh per-incarnation directory.
   return { dir, readOnly: false };
+}
+
+/** A user's primary group, from the image's /etc/passwd (the host's: native images are this host). */
+function primaryGroup(uid: number): number | undefined {
+  const entry = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[2] === String(uid));
+  return entry ? Number(entry[3]) : undefined;
 }
 
 function stringData(cm: ConfigMapObject): Record<string, Buffer> {

@@ -9,7 +9,6 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createConnection } from 'node:net';
-import { constants } from 'node:os';
 import type { Duplex, Writable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
@@ -100,13 +99,14 @@ export class KubeletPodStreams implements PodSubresources {
     } catch (error) {
       return void session.finish(execFailure((error as Error).message));
     }
-    child.stdout!.pipe(session.stdout, { end: false });
-    child.stderr!.pipe(tty ? session.stdout : session.stderr, { end: false });
-    child.stdin!.on('error', () => undefined);
-    if (query.get('stdin') === 'true') session.stdin.pipe(child.stdin!);
-    else child.stdin!.end();
-    ws.on('close', () => child.kill('SIGKILL'));
-    child.on('close', (code, signal) => void session.finish(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
+    const ended = (stream: NodeJS.ReadableStream) => new Promise<void>((resolve) => stream.once('close', resolve).once('end', resolve));
+    child.stdout.pipe(session.stdout, { end: false });
+    child.stderr.pipe(tty ? session.stdout : session.stderr, { end: false });
+    child.stdin.on('error', () => undefined);
+    if (query.get('stdin') === 'true') session.stdin.pipe(child.stdin);
+    else child.stdin.end();
+    ws.on('close', () => child.kill());
+    void Promise.all([child.exited, ended(child.stdout), ended(child.stderr)]).then(([code]) => session.finish(code));
   }
 
   /**

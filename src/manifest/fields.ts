@@ -80,23 +80,35 @@ export const FIELDS = {
   PodTemplateSpec: { emulated: ['metadata', 'spec'], ignored: [] },
   PodSpec: {
     // affinity: checked by validate-affinity.ts, which says what one node means for it.
-    emulated: ['containers', 'initContainers', 'volumes', 'restartPolicy', 'terminationGracePeriodSeconds', 'affinity'],
+    emulated: [
+      'containers', 'initContainers', 'volumes', 'restartPolicy', 'terminationGracePeriodSeconds', 'securityContext',
+      'shareProcessNamespace', 'hostUsers', 'affinity',
+    ],
     ignored: [
       'activeDeadlineSeconds', 'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy',
-      'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID', 'hostUsers',
+      'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID',
       'hostname', 'imagePullSecrets', 'nodeName', 'nodeSelector', 'os', 'overhead', 'preemptionPolicy', 'priority',
       'priorityClassName', 'readinessGates', 'resourceClaims', 'runtimeClassName', 'schedulerName',
-      'schedulingGates', 'securityContext', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN',
-      'shareProcessNamespace', 'subdomain', 'tolerations', 'topologySpreadConstraints',
+      'schedulingGates', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN',
+      'subdomain', 'tolerations', 'topologySpreadConstraints',
     ],
   },
+  PodSecurityContext: {
+    emulated: ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups'],
+    ignored: ['appArmorProfile', 'fsGroupChangePolicy', 'seLinuxOptions', 'seccompProfile', 'sysctls', 'windowsOptions'],
+  },
+  SecurityContext: {
+    emulated: ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'capabilities', 'privileged', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation'],
+    ignored: ['appArmorProfile', 'procMount', 'seLinuxOptions', 'seccompProfile', 'windowsOptions'],
+  },
+  Capabilities: { emulated: ['add', 'drop'], ignored: [] },
   Container: {
     emulated: [
       'name', 'image', 'command', 'args', 'workingDir', 'env', 'envFrom', 'ports', 'volumeMounts',
-      'readinessProbe', 'livenessProbe', 'startupProbe', 'imagePullPolicy',
+      'readinessProbe', 'livenessProbe', 'startupProbe', 'imagePullPolicy', 'securityContext',
     ],
     ignored: [
-      'lifecycle', 'resizePolicy', 'resources', 'restartPolicy', 'securityContext', 'stdin', 'stdinOnce',
+      'lifecycle', 'resizePolicy', 'resources', 'restartPolicy', 'stdin', 'stdinOnce',
       'terminationMessagePath', 'terminationMessagePolicy', 'tty',
     ],
     unsupported: ['volumeDevices'],

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type Tags } from 'yaml';
+import { isCollection, LineCounter, parseAllDocuments, visit, type Document, type Tags } from 'yaml';
 import { EmuError, ManifestError, type SourceLocation } from '../errors.ts';
 import { applyDefaults } from './defaults.ts';
 import { Field, quote } from './field.ts';
@@ -76,11 +76,34 @@ function parseDocuments(text: string, file: string, seen: Seen): LoadedManifest[
       const problem = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       throw new ManifestError('MANIFEST_INVALID', { file, line, col }, '', `YAML syntax error: ${problem}`, { cause: error });
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    const value = toJS(doc, file, lineCounter);
     if (value === null || value === undefined) continue; // empty document, e.g. after a trailing `---`
     manifests.push(...documentObjects(value, new Locator(file, lineCounter, doc.contents!), file, seen));
   }
   return manifests;
+}
+
+const MAX_ALIAS_COUNT = 100;
+
+/** The document's value; an alias bomb ("billion laughs") is refused at the alias that starts the nesting. */
+function toJS(doc: Document, file: string, lineCounter: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const aliases: { offset: number; nests: boolean }[] = [];
+    visit(doc, {
+      Alias(_, alias) {
+        let nests = false;
+        const target = alias.resolve(doc);
+        if (isCollection(target)) visit(target, { Alias: () => ((nests = true), visit.BREAK) });
+        aliases.push({ offset: alias.range?.[0] ?? 0, nests });
+      },
+    });
+    const at = aliases.find((a) => a.nests) ?? aliases[0];
+    const { line, col } = lineCounter.linePos(at?.offset ?? 0);
+    throw new ManifestError('MANIFEST_INVALID', { file, line, col }, '', `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} per anchor; an alias bomb?): write the values out instead`, { cause: error });
+  }
 }
 
 /** The objects in one document: itself, or the items of a `kind: List`. */

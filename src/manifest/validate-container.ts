@@ -1,9 +1,12 @@
 import { quote, type Field } from './field.ts';
 import { configKey, dns1123Label, dns1123Subdomain, envVarName, portName, relativePath } from './names.ts';
+import { validateSecurityContext } from './validate-security.ts';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 const PROBE_HANDLERS = ['exec', 'tcpSocket', 'httpGet'] as const;
+/** Directories each container gets from its runtime; a volume there would break the container. */
+const RUNTIME_DIRS = ['/proc', '/sys', '/dev'];
 const HTTP_HEADER_NAME = /^[-A-Za-z0-9!#$%&'*+.^_`|~]+$/;
 
 /** The downward-API fields emu can fill in for env fieldRef. */
@@ -29,6 +32,7 @@ export function validateContainer(c: Field, mountable: ReadonlySet<string>, init
   validateEnv(c.field('env'));
   validateEnvFrom(c.field('envFrom'));
   validateMounts(c.field('volumeMounts'), mountable);
+  validateSecurityContext(c.field('securityContext'));
 
   // Kubernetes allows probes on init containers only for sidecars.
   const sidecar = c.field('restartPolicy').value === 'Always';
@@ -141,6 +145,9 @@ function validateMounts(mounts: Field, mountable: ReadonlySet<string>): void {
     if (!path.startsWith('/')) mountPath.fail(`must be an absolute path (starting with '/'), got ${quote(path)}`);
     if (path.split('/').includes('..')) mountPath.fail("must not contain '..'");
     const normalized = path.replace(/\/+$/, '') || '/';
+    if (normalized === '/') mountPath.fail('must not be "/": a volume cannot replace the root filesystem; mount it at a directory such as /data');
+    const runtimeDir = RUNTIME_DIRS.find((dir) => normalized === dir || normalized.startsWith(`${dir}/`));
+    if (runtimeDir) mountPath.fail(`${quote(path)} is inside ${runtimeDir}, which the container runtime provides (its own /proc, /sys and /dev); mount the volume elsewhere`);
     if (paths.has(normalized)) mountPath.fail(`${quote(path)} is already mounted in this container; mount paths must be unique`);
     paths.add(normalized);
 

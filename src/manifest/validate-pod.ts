@@ -3,6 +3,7 @@ import { configKey, dns1123Label, dns1123Subdomain, relativePath } from './names
 import { validateAffinity } from './validate-affinity.ts';
 import { validateContainer } from './validate-container.ts';
 import { validateAnnotations, validateLabels, validateMetadata } from './validate-meta.ts';
+import { validatePodSecurityContext } from './validate-security.ts';
 
 const VOLUME_SOURCES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim'] as const;
 
@@ -34,6 +35,9 @@ function validatePodSpec(spec: Field, claimNames: ReadonlySet<string>, restartPo
   spec.field('restartPolicy').oneOf(restartPolicies);
   spec.field('terminationGracePeriodSeconds').intIn(0);
   validateAffinity(spec.field('affinity'), (labels ?? {}) as Record<string, string>);
+  spec.field('shareProcessNamespace').bool();
+  spec.field('hostUsers').bool();
+  validatePodSecurityContext(spec.field('securityContext'));
 
   const mountable = new Set([...validateVolumes(spec.field('volumes')), ...claimNames]);
   const containers = spec.field('containers').required('a pod needs at least one container');

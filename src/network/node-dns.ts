@@ -2,11 +2,13 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
-import { DNS_MOUNT_POINT } from '../runtime/mount-plan.ts';
+import { DNS_MOUNT_POINT } from './dns-files.ts';
 import { renderResolvConf } from './dns-records.ts';
 
 /**
- * Make the node's (and so every pod's) /etc/hosts the cluster's hosts file.
+ * Make the node's /etc/hosts the cluster's hosts file, so emu's own processes
+ * (scenario code) resolve names as pods do (pods get the same arrangement in
+ * their own layer; see runtime/native/container-fs.ts).
  * A bind mount of the file itself would pin one inode and miss every rename, so
  * /etc gets an overlay (in the node's private mount namespace only) in which
  * `hosts` is a symlink into a bind-mounted directory, where rename works.

@@ -2,27 +2,35 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashLoopDelayMs, BACKOFF_RESET_AFTER_MS } from './backoff.ts';
-import { ContainerProcess, containerEnv, type ContainerExit } from './container-process.ts';
-import { execInContainer, ProbeLoop, type ProbeSpec } from './probe.ts';
+import { containerArgv, containerEnv } from './container-env.ts';
+import type { Container, ContainerExit, ContainerRuntime, PodSandbox } from './container-runtime.ts';
+import { execCollect } from './exec.ts';
+import { ProbeLoop, type ProbeSpec } from './probe.ts';
 import type { ContainerStatus, PodStatus, RuntimeContainer, RuntimePodSpec } from './pod-spec.ts';
-import { Sandbox, type PodNetwork } from './sandbox.ts';
 
+/** Something kubectl describe lists under Events. */
+export interface RuntimeEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
 
 interface Running {
-  process: ContainerProcess;
+  process: Container;
   probes: ProbeLoop[];
   /** Set when emu itself is stopping this run (liveness restart or pod stop). */
   stopping: boolean;
 }
 
 /**
- * One incarnation of a pod: sandbox, network, init containers one after another,
- * then the containers with probes and restarts (restartPolicy, CrashLoopBackOff).
- * Emits 'change' whenever anything kubectl would show changes.
+ * One incarnation of a pod, the kubelet's part: a sandbox from the container
+ * runtime, init containers one after another, then the containers with probes
+ * and restarts (restartPolicy, CrashLoopBackOff). Emits 'change' whenever
+ * anything kubectl would show changes, and 'event' for the pod's Events.
  */
-export class PodRuntime extends EventEmitter<{ change: [] }> {
+export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent] }> {
   readonly status: PodStatus;
-  private sandbox?: Sandbox;
+  private sandbox?: PodSandbox;
   private readonly running = new Map<string, Running>();
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   private crashes = new Map<string, number>();
@@ -31,7 +39,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
 
   constructor(
     readonly spec: RuntimePodSpec,
-    private readonly network: PodNetwork,
+    private readonly runtime: ContainerRuntime,
     private readonly timeScale = 1,
   ) {
     super();
@@ -63,11 +71,28 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     return this.starting;
   }
 
+  /** Like the kubelet, retry a sandbox that fails to start, with back-off, until the pod is deleted. */
   private async doStart(): Promise<void> {
     await mkdir(join(this.spec.scratchDir, 'logs'), { recursive: true });
-    const { sandbox, ip } = await Sandbox.start(this.spec.hostname, this.network);
+    let sandbox: PodSandbox | undefined;
+    for (let failures = 1; !sandbox; failures++) {
+      if (this.terminating) return;
+      try {
+        sandbox = await this.runtime.runPodSandbox({
+          id: this.spec.uid,
+          hostname: this.spec.hostname,
+          dnsDir: this.spec.dnsDir,
+          resolvConf: this.spec.resolvConf,
+          shareProcessNamespace: this.spec.shareProcessNamespace,
+          hostUsers: this.spec.hostUsers,
+        });
+      } catch (error) {
+        this.emit('event', { type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${(error as Error).message}` });
+        await this.backOff(crashLoopDelayMs(failures, this.timeScale));
+      }
+    }
     this.sandbox = sandbox;
-    this.status.podIP = ip;
+    this.status.podIP = sandbox.ip;
     void sandbox.exited.then(() => this.onSandboxExit());
     this.changed();
     if (!this.terminating) void this.runInitThenContainers();
@@ -79,12 +104,14 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     return join(this.spec.scratchDir, 'logs', `${container}.${restartCount}.log`);
   }
 
-  /** nsenter arguments and environment for running a command in a container (emu exec). */
-  execTarget(container: string): { nsenter: string[]; env: string[] } | undefined {
-    const run = this.running.get(container);
-    const spec = this.spec.containers.find((c) => c.name === container);
-    if (!run || !spec || !run.process.mainPid) return undefined;
-    return { nsenter: run.process.nsenterArgs(), env: containerEnv(spec, this.spec.hostname, this.status.podIP ?? '') };
+  /** The running container of this name (exec, chaos), if it is running. */
+  container(name: string): Container | undefined {
+    return this.running.get(name)?.process;
+  }
+
+  /** The pod's sandbox once it runs (chaos: signal every process of the pod). */
+  get podSandbox(): PodSandbox | undefined {
+    return this.sandbox;
   }
 
   private async runInitThenContainers(): Promise<void> {
@@ -95,6 +122,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
       for (;;) {
         if (this.terminating) return;
         const status = this.status.initContainerStatuses[i];
+        if (this.refusedConfig(inits[i], status)) return;
         const exit = await this.runToCompletion(inits[i], status);
         if (this.terminating) return;
         if (exit.exitCode === 0) break;
@@ -104,7 +132,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
         status.current = { state: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(wait / 1000)}s restarting failed container=${inits[i].name}` };
         this.status.reason = 'Init:CrashLoopBackOff';
         this.changed();
-        await new Promise<void>((resolve) => this.afterDelay(wait, resolve));
+        await this.backOff(wait);
       }
     }
     if (this.terminating) return;
@@ -123,23 +151,28 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   }
 
   /**
-   * Start one run of a container. A launch that fails (ContainerProcess.start
-   * never throws) looks like an immediate exit, so restarts and back-off apply.
+   * Start one run of a container. A launch that fails (startContainer never
+   * throws) looks like an immediate exit, so restarts and back-off apply.
    * A pod stop that comes during the launch waits for it (see doStop), and the
    * fresh process gets its SIGTERM here.
    */
-  private launch(spec: RuntimeContainer, status: ContainerStatus): Promise<ContainerProcess> {
+  private launch(spec: RuntimeContainer, status: ContainerStatus): Promise<Container> {
     const launching = (async () => {
-      const process = await ContainerProcess.start({
-        sandbox: this.sandbox!,
-        spec,
-        hostname: this.spec.hostname,
-        podIP: this.status.podIP!,
-        scratchDir: join(this.spec.scratchDir, 'containers', spec.name),
-        dnsDir: this.spec.dnsDir,
+      const env = containerEnv(spec, this.spec.hostname, this.status.podIP!);
+      const process = await this.sandbox!.startContainer({
+        name: spec.name,
+        attempt: status.restartCount,
+        argv: containerArgv(spec, env),
+        env,
+        workingDir: spec.workingDir || '/',
+        mounts: spec.mounts,
+        security: spec.security,
         logFile: this.logFile(spec.name, status.restartCount),
       });
       status.current = { state: 'running', startedAt: Date.now() };
+      void process.exited.then((exit) => {
+        if (exit.startError) this.emit('event', { type: 'Warning', reason: 'Failed', message: `Error: failed to start container "${spec.name}": ${exit.startError}` });
+      });
       if (this.terminating) await process.stop(this.spec.terminationGracePeriodSeconds * 1000);
       return process;
     })();
@@ -148,10 +181,22 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     return launching;
   }
 
-  private readonly launching = new Set<Promise<ContainerProcess>>();
+  private readonly launching = new Set<Promise<Container>>();
+
+  /**
+   * A container whose configuration cannot run (runAsNonRoot with root, say)
+   * waits with CreateContainerConfigError, as the kubelet leaves it.
+   */
+  private refusedConfig(spec: RuntimeContainer, status: ContainerStatus): boolean {
+    if (!spec.configError) return false;
+    status.current = { state: 'waiting', reason: 'CreateContainerConfigError', message: spec.configError };
+    this.emit('event', { type: 'Warning', reason: 'Failed', message: `Error: ${spec.configError}` });
+    this.changed();
+    return true;
+  }
 
   private async startContainer(spec: RuntimeContainer, status: ContainerStatus): Promise<void> {
-    if (this.terminating) return;
+    if (this.terminating || this.refusedConfig(spec, status)) return;
     const process = await this.launch(spec, status);
     const run: Running = { process, probes: [], stopping: false };
     this.running.set(spec.name, run);
@@ -159,7 +204,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     status.ready = status.started && !spec.readinessProbe;
     const target = {
       podIP: this.status.podIP!,
-      exec: (command: string[], timeoutMs: number) => execInContainer(process.nsenterArgs(), containerEnv(spec, this.spec.hostname, this.status.podIP!), command, timeoutMs),
+      exec: async (command: string[], timeoutMs: number) => {
+        const result = await execCollect(process, command, timeoutMs);
+        return result.timedOut ? -1 : result.exitCode;
+      },
     };
     const loop = (probe: ProbeSpec | undefined, onResult: (ok: boolean) => void, eager = false) => {
       if (!probe || this.terminating) return;
@@ -224,6 +272,21 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     await run.process.stop(this.spec.terminationGracePeriodSeconds * 1000);
   }
 
+  /** Wait `ms`, or less if the pod stops meanwhile. */
+  private backOff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeUps.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeUps.add(wake);
+    });
+  }
+
+  private readonly wakeUps = new Set<() => void>();
+
   private afterDelay(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
@@ -243,6 +306,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     this.status.reason = 'Terminating';
     this.status.ready = false;
     for (const timer of this.restartTimers) clearTimeout(timer);
+    for (const wake of this.wakeUps) wake();
     this.changed();
     // A stop that overtakes a start waits for the sandbox and any container
     // launch under way, then stops them like the rest.
@@ -255,8 +319,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
         return run.process.stop(gracePeriodSeconds * 1000);
       }),
     );
-    await this.sandbox?.kill();
-    if (this.status.podIP) this.network.detachPod(this.status.podIP);
+    await this.sandbox?.remove();
     this.changed();
   }
 
@@ -302,7 +365,8 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
 function terminated(exit: ContainerExit, previous: ContainerStatus['current']): ContainerStatus['current'] {
   return {
     state: 'terminated',
-    reason: exit.exitCode === 0 ? 'Completed' : 'Error',
+    reason: exit.startError ? 'StartError' : exit.exitCode === 0 ? 'Completed' : 'Error',
+    message: exit.startError,
     exitCode: exit.exitCode,
     startedAt: previous.state === 'running' ? previous.startedAt : undefined,
     finishedAt: Date.now(),

@@ -1,5 +1,5 @@
 import type { ProbeSpec } from './probe.ts';
-import type { VolumeMount } from './mount-plan.ts';
+import type { ContainerSecurity, VolumeMount } from './container-runtime.ts';
 
 /**
  * A pod as the runtime runs it: everything looked up already (image entrypoints,
@@ -13,17 +13,19 @@ export interface RuntimeContainer {
   /** Environment in order; entries with `fromPodIP` get the pod's address once it has one. */
   env: { name: string; value: string; fromPodIP?: boolean }[];
   workingDir?: string;
-  /** The image's tool directories, first on PATH (unless the container sets PATH itself). */
-  binDirs?: string[];
-  /** The image's environment, under the container's own `env`. */
-  imageEnv?: Record<string, string>;
+  /** Volumes, the image's writable directories, then the image's own material (see images/catalog.ts). */
   mounts: VolumeMount[];
+  security: ContainerSecurity;
+  /** Set when the container cannot be created as configured (the kubelet's CreateContainerConfigError). */
+  configError?: string;
   readinessProbe?: ProbeSpec;
   livenessProbe?: ProbeSpec;
   startupProbe?: ProbeSpec;
 }
 
 export interface RuntimePodSpec {
+  /** The pod incarnation's uid. */
+  uid: string;
   name: string;
   namespace: string;
   hostname: string;
@@ -31,16 +33,21 @@ export interface RuntimePodSpec {
   containers: RuntimeContainer[];
   terminationGracePeriodSeconds: number;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
-  /** Per-incarnation scratch directory (overlay layers, /tmp, logs, scripts). */
+  shareProcessNamespace: boolean;
+  /** Host user ids (privileged containers, hostUsers: true) instead of a user namespace of the pod's own. */
+  hostUsers: boolean;
+  /** Per-incarnation scratch directory (the containers' writable layers, logs). */
   scratchDir: string;
   /** Directory with the cluster's hosts file. */
   dnsDir: string;
+  /** The containers' /etc/resolv.conf. */
+  resolvConf: string;
 }
 
 export type ContainerState =
   | { state: 'waiting'; reason: string; message?: string }
   | { state: 'running'; startedAt: number }
-  | { state: 'terminated'; reason: string; exitCode: number; startedAt?: number; finishedAt: number };
+  | { state: 'terminated'; reason: string; message?: string; exitCode: number; startedAt?: number; finishedAt: number };
 
 export interface ContainerStatus {
   name: string;

@@ -1,6 +1,5 @@
 import { request } from 'node:http';
 import { createConnection } from 'node:net';
-import { execa } from 'execa';
 
 /** A probe as the runtime runs it: Kubernetes' fields, defaults already applied. */
 export interface ProbeSpec {
@@ -120,11 +119,4 @@ export class ProbeLoop {
     this.result = ok;
     this.onResult(ok);
   }
-}
-
-export async function execInContainer(nsenterPrefix: string[], env: string[], command: string[], timeoutMs: number): Promise<number> {
-  const [file, ...args] = [...nsenterPrefix, 'env', '-i', ...env, ...command];
-  const result = await execa(file, args, { reject: false, timeout: timeoutMs, stdio: 'ignore' });
-  if (result.timedOut) return -1;
-  return result.exitCode ?? -1;
 }

@@ -16,7 +16,7 @@ export interface RunOptions {
 }
 
 /**
- * `emu run`'s inner half, PID 1 of a fresh node: bring the cluster up, run the
+ * `emu run`'s inner half, inside a fresh node: bring the cluster up, run the
  * steps, report, tear down. The cluster also serves the daemon socket, so
  * `emu get pods -o wide` and friends work while the scenario runs (and after,
  * with --keep). Ends early and cleanly if the outer emu goes away.

@@ -5,8 +5,6 @@
  * and a FailedScheduling event — exactly what Kubernetes shows. Pending pods
  * are bound, oldest first, as soon as room frees up.
  */
-import { readFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject, ApiStore, Watch } from '../api/store.ts';
@@ -16,28 +14,6 @@ import { NODE_NAME } from '../kubelet/kubelet.ts';
 const PODS = byKind('Pod')!;
 
 type PodObject = Pod & ApiObject;
-
-/** MiB of memory a pod is assumed to need when deriving the default capacity. */
-const MIB_PER_POD = 20;
-/** Process ids a pod is assumed to need (sandbox, containers, their children). */
-const PIDS_PER_POD = 32;
-
-/**
- * The node's pod capacity: EMU_MAX_PODS when set, otherwise derived from the
- * machine's memory and pid_max so that a runaway replica count stops at
- * Pending pods instead of exhausting the machine.
- */
-export function podCapacity(env = process.env): number {
-  const configured = Number(env.EMU_MAX_PODS);
-  if (env.EMU_MAX_PODS && Number.isInteger(configured) && configured > 0) return configured;
-  let pidMax = 32768;
-  try {
-    pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim()) || pidMax;
-  } catch {
-    // not Linux's procfs: keep the classic default
-  }
-  return Math.max(1, Math.min(Math.floor(totalmem() / (MIB_PER_POD * 1024 * 1024)), Math.floor(pidMax / PIDS_PER_POD)));
-}
 
 export class Scheduler {
   private watch?: Watch;

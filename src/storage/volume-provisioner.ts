@@ -6,7 +6,7 @@
  * uses it. Directories outlive the cluster: on start, the claims found on disk
  * are registered again, so data follows its claim across `emu down`/`apply`.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject, ApiStore, Watch } from '../api/store.ts';
@@ -79,7 +79,9 @@ export class VolumeProvisioner {
     }
     if (current.status?.phase === 'Bound') return;
     const dir = claimDirectory(this.paths, current.metadata.namespace!, current.metadata.name);
-    await mkdir(dir, { recursive: true });
+    // Open to whoever runs in the pods (as local-path provisioners make them); the
+    // cluster directory above keeps other host users out.
+    if (await mkdir(dir, { recursive: true })) await chmod(dir, 0o777);
     const volumeName = `pvc-${current.metadata.uid}`;
     const storage = current.spec?.resources?.requests?.storage ?? '1Gi';
     const accessModes = current.spec?.accessModes ?? ['ReadWriteOnce'];

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emu, hostMountsOf, leftovers, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { daemonInfo, emu, hostMountsOf, leftovers, processesOf, ROOT, testHome, zombiesUnder } from '../helpers/emu-cli.ts';
 
 const manifest = `${ROOT}test/e2e/fixtures/ordered.yaml`;
 
@@ -40,12 +40,26 @@ describe('no leaks', () => {
     expect(await leftovers(home)).toEqual([]);
   });
 
+  it('leaves no zombie under the node after 20 pod deletes', async () => {
+    const { env, home, cleanup } = testHome('leak-zombies');
+    homes.push(cleanup);
+    expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
+    for (let i = 0; i < 20; i++) {
+      expect((await emu(['delete', 'pod', `ordered-${i % 3}`, '--grace-period', '0'], env)).exitCode).toBe(0);
+      expect((await emu(['apply', '-f', manifest, '--wait'], env)).exitCode).toBe(0);
+    }
+    const { unsharePid } = daemonInfo(home, 'leak-zombies');
+    expect(zombiesUnder(unsharePid)).toEqual([]);
+    expect((await emu(['down', '--volumes'], env)).exitCode).toBe(0);
+    expect(await leftovers(home)).toEqual([]);
+  });
+
   it('two applies at once start one daemon, which runs both', async () => {
     const { env, home, cleanup } = testHome('leak-race');
     homes.push(cleanup);
     const [a, b] = await Promise.all([emu(['apply', '-f', manifest], env), emu(['apply', '-f', `${ROOT}scenarios/manifests/web.yaml`], env)]);
     expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
-    const daemons = processesOf(home).filter((p) => / \S*node \S*emu\.mjs __daemon/.test(p) && !p.includes('unshare'));
+    const daemons = processesOf(home).filter((p) => /^\d+ \S*node \S*emu\.mjs __daemon/.test(p));
     expect(daemons).toHaveLength(1);
     expect((await emu(['get', 'sts', '-o', 'name'], env)).stdout).toBe('statefulset.apps/ordered\nstatefulset.apps/web');
     expect((await emu(['down', '--volumes'], env)).exitCode).toBe(0);

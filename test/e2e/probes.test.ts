@@ -2,21 +2,13 @@
 // restarts with a (time-scaled) CrashLoopBackOff, and the ClusterIP-free port-forward.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emu, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { emu, ROOT, testHome, until } from '../helpers/emu-cli.ts';
 
 const { env: baseEnv, cleanup } = testHome('probes');
 const env = { ...baseEnv, EMU_TIME_SCALE: '0.01' }; // CrashLoopBackOff 10 s → 100 ms
 const pod = async () => JSON.parse((await emu(['get', 'pods', 'probed-0', '-o', 'json'], env)).stdout);
 const status = (p: any, name: string) => p.status.containerStatuses.find((c: any) => c.name === name);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('probes', () => {
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 // The Kubernetes basic StatefulSet tutorial, applied unchanged, through the CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emu, hostMountsOf, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { asNobody, checkoutReadableByNobody, emu, hostMountsOf, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
 
 const { env, home, cleanup } = testHome('tutorial');
 const pods = async () => JSON.parse((await emu(['get', 'pods', '-o', 'json'], env)).stdout).items as any[];
@@ -111,6 +111,18 @@ describe('basic StatefulSet tutorial (web + nginx)', () => {
   it('keeps its control socket in a directory only its user can open', async () => {
     const { statSync } = await import('node:fs');
     expect(statSync(`${home}/clusters/tutorial/run`).mode & 0o777).toBe(0o700);
+    expect(statSync(`${home}/clusters/tutorial`).mode & 0o777).toBe(0o700);
+  });
+
+  it.skipIf(!checkoutReadableByNobody)('keeps the cluster private: another user reads no volume and gets a clear permission error', async () => {
+    const { chmodSync } = await import('node:fs');
+    chmodSync(home, 0o755); // like a home directory others may look into: only the cluster directory keeps them out
+    await emu(['exec', 'web-0', '--', 'sh', '-c', 'echo secret > /usr/share/nginx/html/private.txt'], env);
+    const volumeFile = `${home}/clusters/tutorial/volumes/default/www-web-0/private.txt`;
+    expect((await asNobody(['cat', volumeFile])).stderr).toContain('Permission denied');
+    const other = await asNobody([process.execPath, `${ROOT}bin/emu.mjs`, 'get', 'pods'], { env });
+    expect(other.exitCode).toBe(1);
+    expect(other.stderr).toBe(`error: permission denied: cluster "tutorial" at ${home}/clusters/tutorial belongs to user root (uid 0); use your own EMU_HOME, or run emu as that user`);
   });
 
   it('reports unknown pods the kubectl way', async () => {

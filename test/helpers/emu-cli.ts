@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/emu.mjs`;
 
 /**
- * A private emu home (never under /tmp: containers get their own) and cluster
+ * A private emu home and cluster
  * name per test file, so test files never share a cluster by accident.
  */
 export function testHome(prefix: string): { home: string; cluster: string; env: Record<string, string>; cleanup: () => void } {
@@ -34,6 +34,14 @@ export interface CliResult {
   stdout: string;
   stderr: string;
 }
+
+/** Runs a command as the unprivileged user `nobody` (no supplementary groups). */
+export function asNobody(command: string[], options: { env?: Record<string, string>; extendEnv?: boolean } = {}) {
+  return execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...command], { ...options, reject: false, stdin: 'ignore' });
+}
+
+/** Can `nobody` read this checkout (not so under a 0700 /root, say)? The unprivileged tests need it. */
+export const checkoutReadableByNobody = execaSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'test', '-r', `${ROOT}node_modules/tsx/package.json`], { reject: false }).exitCode === 0;
 
 /** Run the emu CLI as a user would. */
 export async function emu(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliResult> {
@@ -90,10 +98,45 @@ export async function leftovers(home: string, timeoutMs = 30_000): Promise<strin
   return left;
 }
 
+/** Poll (bounded, every 50 ms) until `probe` returns a value. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** `emu down --volumes`, wait for every process of the home to be gone, remove it; returns what was left. */
 export async function downAndCleanup(t: { env: Record<string, string>; home: string; cleanup: () => void }): Promise<string[]> {
   await emu(['down', '--volumes'], t.env);
   const left = await leftovers(t.home);
   t.cleanup();
   return left;
+}
+
+/** The daemon's record of its node: the unshare process on the host and the node's PID 1. */
+export function daemonInfo(home: string, cluster: string): { unsharePid: number; nodePid: number } {
+  return JSON.parse(readFileSync(`${home}/clusters/${cluster}/run/daemon.json`, 'utf8'));
+}
+
+/** Zombie processes (state Z) among the descendants of `pid`: children nobody reaped. */
+export function zombiesUnder(pid: number): string[] {
+  const stat = new Map<string, { ppid: string; state: string; name: string }>();
+  for (const p of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const [state, ppid] = text.replace(/^.*\) /, '').split(' ');
+      stat.set(p, { ppid, state, name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const under = (p: string): boolean => {
+    for (let q = stat.get(p)?.ppid, hops = 0; q && q !== '0' && hops < 64; q = stat.get(q)?.ppid, hops++) if (q === String(pid)) return true;
+    return false;
+  };
+  return [...stat].filter(([p, s]) => s.state === 'Z' && under(p)).map(([p, s]) => `${p} ${s.name}`);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EmuError } from '../../src/errors.ts';
-import { CATALOG, DOCKER_DIR, containerArgv, findImage, imageRepository, imageTag, type NativeImage } from '../../src/images/catalog.ts';
+import { CATALOG, DOCKER_DIR, IMAGE_DIR, containerArgv, findImage, imageRepository, imageTag, type NativeImage } from '../../src/images/catalog.ts';
 
 describe('imageRepository', () => {
   it.each([
@@ -90,18 +90,21 @@ describe('CATALOG', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('points recipes at files that exist in docker/', () => {
+  it('points recipes at files that exist in docker/, seen by the container at IMAGE_DIR', () => {
     expect(DOCKER_DIR.endsWith('/docker/')).toBe(true);
     for (const image of CATALOG) {
-      for (const path of [...image.entrypoint, ...image.cmd, image.pullScript ?? '', ...(image.binDirs ?? [])].filter((p) => p.startsWith(DOCKER_DIR))) {
-        expect(existsSync(path), `${image.name}: ${path}`).toBe(true);
-      }
+      const layer = image.layers.find((l) => l.target === IMAGE_DIR);
+      const inContainer = [...image.entrypoint, ...image.cmd].filter((p) => p.startsWith(`${IMAGE_DIR}/`));
+      if (inContainer.length > 0) expect(layer?.source.startsWith(DOCKER_DIR), image.name).toBe(true);
+      for (const path of inContainer) expect(existsSync(layer!.source + path.slice(IMAGE_DIR.length)), `${image.name}: ${path}`).toBe(true);
+      if (image.pullScript) expect(existsSync(image.pullScript), image.pullScript).toBe(true);
+      expect([...image.entrypoint, ...image.cmd].some((p) => p.startsWith(DOCKER_DIR)), `${image.name} names a host path`).toBe(false);
     }
   });
 });
 
 describe('containerArgv', () => {
-  const image: NativeImage = { name: 'test', repositories: ['test'], entrypoint: ['/entry.sh', '--flag'], cmd: ['serve', '--port=80'], aptPackages: [] };
+  const image: NativeImage = { name: 'test', repositories: ['test'], entrypoint: ['/entry.sh', '--flag'], cmd: ['serve', '--port=80'], aptPackages: [], layers: [], env: {} };
 
   it('runs entrypoint + cmd when the container sets neither command nor args', () => {
     expect(containerArgv(image, undefined, undefined)).toEqual(['/entry.sh', '--flag', 'serve', '--port=80']);

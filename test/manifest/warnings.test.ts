@@ -2,6 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatWarning, loadManifests, parseManifestText } from '../../src/manifest/index.ts';
 
+/** A minimal StatefulSet whose pod spec is `podSpec` (indented for it). */
+const statefulSet = (podSpec: string) => `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: s}
+spec:
+  selector: {matchLabels: {app: s}}
+  template:
+    metadata: {labels: {app: s}}
+    spec:${podSpec}`;
+
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe('fields emu does not emulate', () => {
@@ -56,26 +67,33 @@ spec:
   });
 
   it('are not inspected further: an unknown field inside an ignored one is not an error', () => {
-    const text = `
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: s}
-spec:
-  selector: {matchLabels: {app: s}}
-  template:
-    metadata: {labels: {app: s}}
-    spec:
+    const text = statefulSet(`
       hostname: custom
       tolerations: [{whatever: true}]
       containers:
       - name: c
         image: i
         lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
-`;
+`);
     expect(parseManifestText(text, 's.yaml')[0].warnings.map((w) => w.fieldPath)).toEqual([
       'spec.template.spec.hostname',
       'spec.template.spec.tolerations',
       'spec.template.spec.containers[0].lifecycle',
+    ]);
+  });
+
+  it('name only the securityContext fields emu does not emulate (seccomp, SELinux…)', () => {
+    const text = statefulSet(`
+      securityContext: {runAsUser: 1000, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}}
+      shareProcessNamespace: true
+      containers:
+      - name: c
+        image: i
+        securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}, seLinuxOptions: {level: "s0:c1"}}
+`);
+    expect(parseManifestText(text, 's.yaml')[0].warnings.map((w) => w.fieldPath)).toEqual([
+      'spec.template.spec.securityContext.seccompProfile',
+      'spec.template.spec.containers[0].securityContext.seLinuxOptions',
     ]);
   });
 });

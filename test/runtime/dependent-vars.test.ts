@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containerEnv } from '../../src/runtime/container-process.ts';
+import { defaultSecurity } from '../../src/kubelet/security-context.ts';
+import { containerArgv, containerEnv } from '../../src/runtime/container-env.ts';
 import { expandDependentVars } from '../../src/runtime/dependent-vars.ts';
 
 describe('dependent environment variables ($(VAR), as Kubernetes expands them)', () => {
@@ -19,6 +20,7 @@ describe('dependent environment variables ($(VAR), as Kubernetes expands them)',
         image: 'busybox',
         argv: [],
         mounts: [],
+        security: defaultSecurity(),
         env: [
           { name: 'POD_IP', value: '', fromPodIP: true },
           { name: 'URL', value: 'http://$(POD_IP):$(PORT)/' },
@@ -31,5 +33,10 @@ describe('dependent environment variables ($(VAR), as Kubernetes expands them)',
     );
     expect(env).toContain('URL=http://10.244.0.7:$(PORT)/');
     expect(env).toContain('SELF=http://10.244.0.7:$(PORT)/x');
+  });
+
+  it('expands the container\'s own variables in its command, nothing else', () => {
+    const spec = { name: 'c', image: 'busybox', argv: ['echo', '$(GREETING) $(HOSTNAME) $$(GREETING)'], mounts: [], security: defaultSecurity(), env: [{ name: 'GREETING', value: 'hi' }] };
+    expect(containerArgv(spec, containerEnv(spec, 'web-0', '10.244.0.7'))).toEqual(['echo', 'hi $(HOSTNAME) $(GREETING)']);
   });
 });

@@ -17,13 +17,13 @@ describe('emu run scenarios/k8s-mysql-tutorial.ts', () => {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(report.steps.filter((s: any) => s.status !== 'passed'), result.stdout + result.stderr).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(report.steps.map((s: any) => s.name.slice(0, 2))).toEqual(['ap', 'a.', 'b.', 'c.', 'd.', 'e.', 'f.', 'g.']);
+    expect(report.steps.map((s: any) => s.name.slice(0, 2))).toEqual(['ap', 'a.', 'b.', 'c.', 'd.', 'e.', 'f.', 'g.', 'h.']);
     const notes = (prefix: string): string => report.steps.find((s: any) => s.name.startsWith(prefix)).notes.join('\n');
     // The clone chain: each new pod from its predecessor, the first from the primary's binlog position.
     expect(notes('a.')).toMatch(/^mysql-1: cloned from mysql-0, replicating from mysql-0 at mysqld-bin\.\d+:\d+ \(xtrabackup_binlog_info\)$/m);
     expect(notes('a.')).toMatch(/^mysql-2: cloned from mysql-1, replicating from mysql-0 at mysqld-bin\.\d+:\d+ \(xtrabackup_slave_info\)$/m);
-    expect(notes('f.')).toMatch(/^mysql-3: cloned from mysql-2, .* \(xtrabackup_slave_info\)$/m);
-    expect(notes('f.')).toMatch(/^mysql-4: cloned from mysql-3, .* \(xtrabackup_slave_info\)$/m);
+    expect(notes('g.')).toMatch(/^mysql-3: cloned from mysql-2, .* \(xtrabackup_slave_info\)$/m);
+    expect(notes('g.')).toMatch(/^mysql-4: cloned from mysql-3, .* \(xtrabackup_slave_info\)$/m);
     expect(notes('c.')).toMatch(/^30 connections through mysql-read: 100×\d+, 101×\d+, 102×\d+$/);
     expect(await leftovers(home)).toEqual([]);
   }, TEN_MINUTES);

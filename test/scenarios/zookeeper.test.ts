@@ -35,7 +35,7 @@ describe('emu run scenarios/zookeeper.ts', () => {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(report.steps.filter((s: any) => s.status !== 'passed'), result.stdout + result.stderr).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(report.steps.map((s: any) => s.name.slice(0, 2))).toEqual(['ap', 'a.', 'b.', 'c.', 'd.', 'e.', 'f.', 'g.']);
+    expect(report.steps.map((s: any) => s.name.slice(0, 2))).toEqual(['ap', 'a.', 'a2', 'b.', 'c.', 'd.', 'e.', 'f.', 'g.']);
     expect(report.steps.find((s: any) => s.name.startsWith('c.')).notes[0]).toMatch(/^(zk-\d: Mode: (leader|follower)(, )?){3}$/);
     // The manifest's required anti-affinity is explained, not silently dropped.
     expect(result.stdout + result.stderr).toMatch(/requiredDuringSchedulingIgnoredDuringExecution\[0\]: required podAntiAffinity: its labelSelector \(app in \(zk\)\) picks none of this template's pods/);

@@ -1,0 +1,31 @@
+import { expandDependentVars } from './dependent-vars.ts';
+import type { RuntimeContainer } from './pod-spec.ts';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The environment a container's processes see, `NAME=value`: `status.podIP` filled in, `$(VAR)` expanded. */
+export function containerEnv(spec: RuntimeContainer, hostname: string, podIP: string): string[] {
+  return [...containerVars(spec, hostname, podIP)].map(([k, v]) => `${k}=${v}`);
+}
+
+function containerVars(spec: RuntimeContainer, hostname: string, podIP: string): Map<string, string> {
+  const env = new Map<string, string>([
+    ['PATH', DEFAULT_PATH],
+    ['HOSTNAME', hostname],
+    ['HOME', '/root'],
+  ]);
+  const declared = new Map<string, string>();
+  for (const e of spec.env) {
+    const value = e.fromPodIP ? podIP : expandDependentVars(e.value, declared);
+    declared.set(e.name, value);
+    env.set(e.name, value);
+  }
+  return env;
+}
+
+/** The command line: `$(VAR)` in command and args refers to the variables the container declares. */
+export function containerArgv(spec: RuntimeContainer, env: string[]): string[] {
+  const names = new Set(spec.env.map((e) => e.name));
+  const declared = new Map(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]).filter(([k]) => names.has(k)) as [string, string][]);
+  return spec.argv.map((word) => expandDependentVars(word, declared));
+}

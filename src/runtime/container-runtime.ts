@@ -1,0 +1,107 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * The container runtime interface, shaped like Kubernetes' CRI: the pod lifecycle
+ * (PodRuntime: init containers, probes, restarts, back-off) talks only to this.
+ * One implementation today, the native runtime (runtime/native/: crun, namespaces
+ * and overlays on this host); a Docker runtime can implement the same.
+ */
+export interface ContainerRuntime {
+  /** Create the pod's shared namespaces and put it on the network. */
+  runPodSandbox(config: SandboxConfig): Promise<PodSandbox>;
+}
+
+export interface SandboxConfig {
+  /** Unique among the sandboxes of this runtime (the pod incarnation's uid). */
+  id: string;
+  hostname: string;
+  /** Directory holding the cluster hosts file: every container's /etc/hosts points into it. */
+  dnsDir: string;
+  /** Every container's /etc/resolv.conf (the kubelet writes it for the pod's DNS policy and namespace). */
+  resolvConf: string;
+  /** All containers share one PID namespace (the sandbox's), as `shareProcessNamespace: true` asks. */
+  shareProcessNamespace: boolean;
+  /** The pod uses the host's user ids (privileged pods, `hostUsers: true`) instead of a range of its own. */
+  hostUsers: boolean;
+}
+
+/** A volume (or an image layer) mounted into a container. */
+export interface VolumeMount {
+  /** Path in the node that backs the mount (a volume directory, or a file in it for subPath). */
+  source: string;
+  /** Absolute path inside the container. */
+  target: string;
+  readOnly: boolean;
+}
+
+/** How a container's processes run, resolved from the pod's and the container's securityContext. */
+export interface ContainerSecurity {
+  uid: number;
+  gid: number;
+  supplementalGroups: number[];
+  /** Capability names without the CAP_ prefix (CHOWN, NET_BIND_SERVICE, …). */
+  capabilities: string[];
+  privileged: boolean;
+  /** no_new_privs (allowPrivilegeEscalation: false). */
+  noNewPrivileges: boolean;
+  readOnlyRootFilesystem: boolean;
+}
+
+export interface ContainerConfig {
+  /** The container's name in its pod. */
+  name: string;
+  /** Which run of this container (0, 1, … as it restarts): each run starts from a fresh writable layer. */
+  attempt: number;
+  argv: string[];
+  /** `NAME=value` entries, exactly the environment the process gets. */
+  env: string[];
+  workingDir: string;
+  mounts: VolumeMount[];
+  security: ContainerSecurity;
+  /** stdout and stderr go here. */
+  logFile: string;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  /** The runtime could not start the process (e.g. the entrypoint does not exist): why, in one line. */
+  startError?: string;
+}
+
+export interface PodSandbox {
+  readonly ip: string;
+  /** Resolves when the sandbox's namespaces are gone (it died or was removed). */
+  readonly exited: Promise<void>;
+  /** Never throws: a container that cannot start is one that exits at once with `startError`. */
+  startContainer(config: ContainerConfig): Promise<Container>;
+  /** Send a signal to every process of the pod, the sandbox's own included (chaos: pod-kill, pause). */
+  signalAll(signal: NodeJS.Signals): Promise<void>;
+  /** Kill whatever is left of the pod, leave the network, free what the sandbox holds. */
+  remove(): Promise<void>;
+}
+
+export interface Container {
+  readonly exited: Promise<ContainerExit>;
+  /** Send a signal to the container's main process (chaos: container-kill). */
+  signal(signal: NodeJS.Signals): void;
+  /** Send a signal to every process of the container, exec'd ones included. */
+  signalAll(signal: NodeJS.Signals): Promise<void>;
+  /** SIGTERM to the main process, SIGKILL to all after the grace period, as the kubelet does. */
+  stop(graceMs: number): Promise<ContainerExit>;
+  /** Run a command in the container (its namespaces, user, capabilities and environment). */
+  exec(command: string[]): ExecSession;
+  /**
+   * A command line that, run inside the node, runs `command` in this container with
+   * the caller's own stdio (how `emu exec` hands the terminal straight through).
+   */
+  execCommandLine(command: string[]): Promise<string[]>;
+}
+
+export interface ExecSession {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** The command's exit code (128 + n when killed by signal n). */
+  readonly exited: Promise<number>;
+  kill(): void;
+}
