@@ -8,6 +8,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '../src/engine/cluster.ts';
 import { clusterPaths } from '../src/engine/cluster-paths.ts';
+import { pullImages } from '../src/images/pull.ts';
 import { ScenarioContext } from '../src/scenario/context.ts';
 import { silentProgress } from '../src/util/progress.ts';
 import { insideNode, nodeCommand } from '../src/node/enter-node.ts';
@@ -20,6 +21,7 @@ import { benchPodStart } from './pod-start.ts';
 import { benchRuntime } from './runtimes.ts';
 import { connectDocker } from '../src/runtime/docker/docker-client.ts';
 import { benchBareSandboxes, benchParallel, benchParallel200 } from './scale.ts';
+import { benchBareTutorialMysql, benchBareZookeeper, benchTutorialMysql, benchZookeeper } from './tutorials.ts';
 
 interface Row {
   what: string;
@@ -32,10 +34,10 @@ interface Row {
 const ms = (n: number) => `${Math.round(n)} ms`;
 const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
-const SECTIONS = process.env.BENCH_ONLY ?? 'core,scale,api,mysql,es,check';
+const SECTIONS = process.env.BENCH_ONLY ?? 'core,scale,api,mysql,es,tutorials,check';
 const only = SECTIONS.split(',');
 /** Sections that need a cluster (and so a node of their own); `check` needs neither. */
-const needsCluster = only.some((s) => ['core', 'scale', 'api', 'mysql', 'es'].includes(s));
+const needsCluster = only.some((s) => ['core', 'scale', 'api', 'mysql', 'es', 'tutorials'].includes(s));
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -125,6 +127,17 @@ async function clusterSections(rows: Row[]): Promise<void> {
       rows.push({ what: 'Elasticsearch 3 nodes (512 MB heaps), apply → green', emu: s(es.greenMs), baseline: `${s(bare)} (1 bare ES node, single-node, answering)`, goal: '≤ 45 s', met: es.greenMs <= 45_000 });
       rows.push({ what: 'Elasticsearch data node delete → green', emu: s(es.dataNodeMs), baseline: 'not measured (no Docker here); reference: one ES container under Testcontainers takes ≈ 20 s', goal: '—', met: true });
     }
+    if (only.includes('tutorials')) {
+      await pullImages(['mysql:5.7', 'gcr.io/google-samples/xtrabackup:1.0', 'registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10'], silentProgress);
+      const bare = await benchBareTutorialMysql(home);
+      const m = await benchTutorialMysql(t);
+      const readiness = 'each pod waits ≥ 5 s (readinessProbe initialDelaySeconds)';
+      rows.push({ what: `Kubernetes MySQL tutorial, 3 replicas Ready (2 cloned over ncat; ${readiness})`, emu: s(m.threeMs), baseline: `${s(bare.serverMs)} (1 bare server, the image's entrypoint, log-bin)`, goal: '—', met: true });
+      rows.push({ what: 'Kubernetes MySQL tutorial, scale 3 → 5 (mysql-3 cloned from mysql-2, mysql-4 from mysql-3)', emu: s(m.fiveMs), baseline: `${s(bare.cloneMs)} (1 bare clone: xtrabackup stream, prepare, start)`, goal: '—', met: true });
+      const zkBare = await benchBareZookeeper(home);
+      const zk = await benchZookeeper(t);
+      rows.push({ what: 'Kubernetes ZooKeeper tutorial, ensemble of 3 Ready (each pod waits ≥ 10 s: initialDelaySeconds)', emu: s(zk.ensembleMs), baseline: `${s(zkBare.serverMs)} (1 bare server: start-zookeeper --servers=1)`, goal: '—', met: true });
+    }
   } finally {
     await cluster.shutdown();
     await rm(home, { recursive: true, force: true });
@@ -142,7 +155,7 @@ function report(rows: Row[]): void {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|check|docker` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
+    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|tutorials|check|docker` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
   }
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }

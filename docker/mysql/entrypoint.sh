@@ -52,6 +52,24 @@
 # /etc/mysql/mariadb.conf.d is never read. EMU_MYSQL_DEFAULTS_FILE overrides
 # the path. A first argument --defaults-file=... / --no-defaults from the
 # container's args replaces ours.
+#
+# MySQL-only options in /etc/mysql/conf.d (manifests written for `mysql:5.7`,
+# like the Kubernetes tutorial's ConfigMap) are translated, never edited in
+# place: the server reads a translated copy in /run/mysqld/emu-conf.d.
+#  * super-read-only / super_read_only [= ON|1]: MariaDB has no such variable.
+#    MySQL's meaning -- nobody writes, not even root or SUPER, while the
+#    replication threads still apply -- is built from MariaDB's read_only,
+#    which stops every account without the READ_ONLY ADMIN privilege: the
+#    server runs with read-only and an --init-file that revokes READ_ONLY
+#    ADMIN from every account before the first client connects (not binlogged).
+#    So `INSERT` as root fails with ERROR 1290, as on MySQL. The revocation is
+#    stored in the grant tables, so it outlives the option: a server promoted
+#    to primary later needs `GRANT READ_ONLY ADMIN ON *.* TO ...` for accounts
+#    that should write while read_only is on (with read_only off, nobody needs it).
+#    `= OFF|0` drops the line.
+#  * `log-bin` without a name needs nothing: MariaDB names the binary logs
+#    after the pid file (mysqld-bin.000001; relay logs mysqld-relay-bin.*), so
+#    the names never depend on the pod's hostname.
 set -eo pipefail
 shopt -s nullglob
 
@@ -299,14 +317,14 @@ init_database() {
 	: > "$DATADIR/$INIT_MARKER"
 	local stage; stage=$(init_stage_dir)
 	# "${SERVER[1]}" is --defaults-file=... / --no-defaults (must come first);
-	# the remaining server options are passed through to the bootstrap server.
+	# the remaining server options are passed through to the bootstrap server,
+	# before ours, so ours win (the database is built in $stage, unlogged).
 	local out
-	if ! out=$(mariadb-install-db "${SERVER[1]}" --datadir="$stage" --rpm \
+	if ! out=$(mariadb-install-db "${SERVER[1]}" "${SERVER[@]:2}" --datadir="$stage" --rpm \
 		--auth-root-authentication-method=normal --skip-test-db \
 		--skip-log-bin --expire-logs-days=0 --default-time-zone=SYSTEM \
 		--loose-innodb_buffer_pool_load_at_startup=0 \
-		--loose-innodb_buffer_pool_dump_at_shutdown=0 \
-		"${SERVER[@]:2}" 2>&1); then
+		--loose-innodb_buffer_pool_dump_at_shutdown=0 2>&1); then
 		printf '%s\n' "$out" >&2
 		mysql_error "mariadb-install-db failed"
 	fi
@@ -335,6 +353,63 @@ init_database() {
 	echo
 }
 
+CONF_D=/etc/mysql/conf.d
+EMU_CONF_D=/run/mysqld/emu-conf.d
+
+# The defaults file the server reads, into DEFAULTS: $1 as it is, unless
+# conf.d is missing (an !includedir of a missing directory is fatal for the
+# server) or holds MySQL-only options; then a copy in /run/mysqld that includes
+# nothing, or the translated conf.d. Sets SUPER_READ_ONLY.
+effective_defaults() {
+	DEFAULTS=$1
+	grep -q "^!includedir $CONF_D" "$DEFAULTS" || return 0
+	mkdir -p /run/mysqld
+	if [ ! -d "$CONF_D" ]; then
+		grep -v "^!includedir $CONF_D" "$1" > /run/mysqld/emu-my.cnf
+		DEFAULTS=/run/mysqld/emu-my.cnf
+		return 0
+	fi
+	local mysqlOnly='^[[:space:]]*(loose[-_])?super[-_]read[-_]only[[:space:]]*(=|$)'
+	local files=( "$CONF_D"/*.cnf ) f
+	# (grep reads the files itself: `cat | grep -q` fails under pipefail when grep stops early)
+	if [ ${#files[@]} -eq 0 ] || ! grep -Eqi "$mysqlOnly" "${files[@]}"; then return 0; fi
+	rm -rf "$EMU_CONF_D"
+	mkdir -p "$EMU_CONF_D"
+	for f in "${files[@]}"; do
+		translate_mysql_options < "$f" > "$EMU_CONF_D/$(basename "$f")"
+	done
+	sed "s|^!includedir $CONF_D/*\$|!includedir $EMU_CONF_D/|" "$1" > /run/mysqld/emu-my.cnf
+	DEFAULTS=/run/mysqld/emu-my.cnf
+}
+
+# One option file on stdin, MariaDB's spelling of it on stdout (see the top of
+# this file). Sets SUPER_READ_ONLY when the file turns super-read-only on.
+translate_mysql_options() {
+	local line key value
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^[[:space:]]*(loose[-_])?[sS][uU][pP][eE][rR][-_][rR][eE][aA][dD][-_][oO][nN][lL][yY][[:space:]]*(=[[:space:]]*([^[:space:]#]*))?[[:space:]]*$ ]]; then
+			value=${BASH_REMATCH[3]:-ON}
+			case "${value,,}" in
+				0|off|false) printf '# %s (emu: super-read-only off)\n' "$line" ;;
+				*) printf '# %s (emu: read-only, READ_ONLY ADMIN revoked at startup)\nread-only\n' "$line"; SUPER_READ_ONLY=1 ;;
+			esac
+		else
+			printf '%s\n' "$line"
+		fi
+	done
+}
+
+# The --init-file that completes super-read-only: no account may bypass
+# read_only. Runs before the server accepts connections; not binlogged.
+super_read_only_sql() {
+	local file=/run/mysqld/emu-super-read-only.sql
+	cat > "$file" <<-'EOSQL'
+		SET SESSION sql_log_bin = 0;
+		BEGIN NOT ATOMIC FOR account IN (SELECT User, Host FROM mysql.global_priv WHERE User <> 'mariadb.sys') DO EXECUTE IMMEDIATE CONCAT('REVOKE READ_ONLY ADMIN ON *.* FROM ', QUOTE(account.User), '@', QUOTE(account.Host)); END FOR; END;
+	EOSQL
+	echo "$file"
+}
+
 _main() {
 	if [ "${1:0:1}" = '-' ]; then
 		set -- mysqld "$@"
@@ -346,18 +421,13 @@ _main() {
 
 	# The server command line: mariadbd <defaults> [--user=root] args...
 	SERVER=( mariadbd )
+	SUPER_READ_ONLY=
 	case "${1:-}" in
 		--defaults-file=*|--no-defaults)
 			SERVER+=( "$1" ); shift ;;
 		*)
-			local defaults=${EMU_MYSQL_DEFAULTS_FILE:-$IMAGE_DIR/my.cnf}
-			if [ ! -d /etc/mysql/conf.d ] && grep -q '^!includedir /etc/mysql/conf.d' "$defaults"; then
-				# an !includedir of a missing directory is fatal for the server
-				mkdir -p /run/mysqld
-				grep -v '^!includedir /etc/mysql/conf.d' "$defaults" > /run/mysqld/emu-my.cnf
-				defaults=/run/mysqld/emu-my.cnf
-			fi
-			SERVER+=( --defaults-file="$defaults" ) ;;
+			effective_defaults "${EMU_MYSQL_DEFAULTS_FILE:-$IMAGE_DIR/my.cnf}"
+			SERVER+=( --defaults-file="$DEFAULTS" ) ;;
 	esac
 	if [ "$(id -u)" = 0 ]; then
 		SERVER+=( --user=root )
@@ -380,6 +450,10 @@ _main() {
 	if [ ! -d "$DATADIR/mysql" ]; then
 		verify_minimum_env
 		init_database
+	fi
+	if [ -n "$SUPER_READ_ONLY" ]; then
+		mysql_note "super-read-only: read-only, and READ_ONLY ADMIN revoked from every account at startup"
+		SERVER+=( --init-file="$(super_read_only_sql)" )
 	fi
 	exec "${SERVER[@]}"
 }

@@ -13,6 +13,7 @@ import { aggregatedDiscovery, AGGREGATED_DISCOVERY, apiGroupList, apiGroups, api
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { decodeProtobufBody, isProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
 import { ResourceHandler, type ResourceRequest, type Verb } from './rest.ts';
+import { evictPod } from './eviction.ts';
 import { byResource, type ResourceType } from './resources.ts';
 import { ApiError, badRequest, forbidden, internalError, notFound, requestEntityTooLarge, unauthorized, unsupportedMediaType } from './status.ts';
 import type { ApiObject, ApiStore, WatchEvent } from './store.ts';
@@ -28,8 +29,6 @@ export interface PodSubresources {
   logs(pod: ApiObject, query: URLSearchParams, out: ServerResponse): Promise<void>;
   /** exec/attach/portforward arrive as WebSocket upgrades. */
   upgrade(pod: ApiObject, subresource: 'exec' | 'attach' | 'portforward', request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** POST pods/NAME/eviction (policy/v1 Eviction). */
-  evict?(pod: ApiObject, body: unknown): ApiObject;
 }
 
 export interface ApiServerOptions {
@@ -182,9 +181,10 @@ export class ApiServer {
       await pods.logs(pod, url.searchParams, res);
       return undefined;
     }
-    if (parsed.subresource === 'eviction' && method === 'POST' && pods?.evict) {
+    if (parsed.subresource === 'eviction' && method === 'POST') {
+      const status = evictPod(this.options.store, pod, parseJson(body));
       res.statusCode = 201;
-      return pods.evict(pod, parseJson(body));
+      return status;
     }
     if (parsed.subresource === 'exec' || parsed.subresource === 'attach' || parsed.subresource === 'portforward') {
       throw badRequest(`Upgrade request required`);

@@ -44,13 +44,16 @@ export class ValidatedStrategy implements Strategy {
   }
 }
 
-/** Workloads (apps/v1): validated, and their status is the controller's alone (ignored on create). */
+/** Workloads (apps/v1) and budgets: validated, and their status is the controller's alone (ignored on create). */
 class WorkloadStrategy extends ValidatedStrategy {
   override prepareForCreate(object: ApiObject): void {
     super.prepareForCreate(object);
     delete object.status;
   }
 }
+
+/** PodDisruptionBudgets (policy/v1): validated; their status is the disruption controller's. */
+export class PodDisruptionBudgetStrategy extends WorkloadStrategy {}
 
 /** Deployments and ReplicaSets: the pod selector is fixed at creation (apps/v1). */
 export class ReplicatedPodsStrategy extends WorkloadStrategy {
@@ -260,6 +263,7 @@ export function strategies(serviceIPs: IpPool): Map<string, Strategy> {
     ['apps/statefulsets', new StatefulSetStrategy()],
     ['apps/deployments', new ReplicatedPodsStrategy()],
     ['apps/replicasets', new ReplicatedPodsStrategy()],
+    ['policy/poddisruptionbudgets', new PodDisruptionBudgetStrategy()],
   ]);
 }
 

@@ -2,7 +2,7 @@
  * The cluster: where emu's parts are put together, each a named part with its
  * dependencies handed in, as in Kubernetes itself — the API store (with its
  * per-type strategies), the scheduler, the controllers (StatefulSet,
- * Deployment, ReplicaSet, namespace), the kubelet, the endpoints controller,
+ * Deployment, ReplicaSet, namespace, disruption), the kubelet, the endpoints controller,
  * cluster DNS, the service proxies and the volume provisioner. Everything reads and writes the API;
  * nothing talks to another part directly. It must run inside the node's
  * namespaces (see node/enter-node.ts); the daemon and `emu run` host it there.
@@ -14,6 +14,7 @@ import { byKind } from '../api/resources.ts';
 import { strategies } from '../api/strategies.ts';
 import { ApiStore, type ApiObject } from '../api/store.ts';
 import { DeploymentController } from '../controller/deployment-controller.ts';
+import { DisruptionController } from '../controller/disruption-controller.ts';
 import { NamespaceController } from '../controller/namespace-controller.ts';
 import { ReplicaSetController } from '../controller/replicaset-controller.ts';
 import { revisionName } from '../controller/revision.ts';
@@ -67,6 +68,7 @@ export class Cluster {
   private readonly replicaSets: ReplicaSetController;
   private readonly deployments: DeploymentController;
   private readonly namespaces: NamespaceController;
+  private readonly disruption: DisruptionController;
   private readonly endpoints: EndpointsController;
   private readonly proxies: ServiceProxies;
   private readonly volumes: VolumeProvisioner;
@@ -82,6 +84,7 @@ export class Cluster {
     this.replicaSets = new ReplicaSetController(this.store, this.events);
     this.deployments = new DeploymentController(this.store, this.events);
     this.namespaces = new NamespaceController(this.store);
+    this.disruption = new DisruptionController(this.store, this.events);
     this.endpoints = new EndpointsController(this.store);
     this.dns = new ClusterDns(this.store, options.paths.dns, report('cluster DNS write failed'));
     this.proxies = new ServiceProxies(this.store, this.network, report('service proxy failed'));
@@ -116,6 +119,7 @@ export class Cluster {
     cluster.replicaSets.start();
     cluster.deployments.start();
     cluster.namespaces.start();
+    cluster.disruption.start();
     cluster.endpoints.start();
     cluster.proxies.start();
     return cluster;
@@ -228,6 +232,7 @@ export class Cluster {
     await this.statefulSets.stop();
     await this.deployments.stop();
     await this.replicaSets.stop();
+    await this.disruption.stop();
     this.namespaces.stop();
     this.endpoints.stop();
     this.volumes.stop();

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmuError } from '../errors.ts';
+import { DEFAULT_PATH } from '../runtime/container-env.ts';
 
 /** The repository's docker/ folder: per-image material (entrypoints, configs, Dockerfiles). */
 export const DOCKER_DIR = fileURLToPath(new URL('../../docker/', import.meta.url));
@@ -18,6 +19,16 @@ export const IMAGE_DIR = '/emu/image';
  * archive records it (elsewhere the JVM silently ignores the archive).
  */
 export const ELASTICSEARCH_JARS = process.env.EMU_ES_HOME ?? join(homedir(), '.cache/emu/elasticsearch-8.14.3');
+
+/** The ZooKeeper release behind the kubernetes-zookeeper image (see docker/zookeeper/pom.xml). */
+const ZOOKEEPER_VERSION = '3.9.5';
+
+/** ZooKeeper's jars: where emu pull puts them on this host, and where a container sees them. */
+const ZOOKEEPER_JARS = join(homedir(), '.cache/emu', `zookeeper-${ZOOKEEPER_VERSION}`);
+const ZOOKEEPER_HOME = '/emu/zookeeper';
+
+/** The PATH of an image with tools of its own (IMAGE_DIR/bin), as its Dockerfile's ENV would set it. */
+const IMAGE_PATH = `${IMAGE_DIR}/bin:${DEFAULT_PATH}`;
 
 /** A directory of this host shown read-only in a container, like an image layer. */
 export interface ImageLayer {
@@ -44,6 +55,15 @@ export interface NativeImage {
   layers: ImageLayer[];
   /** The image's ENV: defaults the container's env overrides. */
   env: Record<string, string>;
+  /** What the pull step is told besides DEBIAN_FRONTEND (host paths of caches it fills). */
+  pullEnv?: Record<string, string>;
+  /**
+   * Directories the image's programs write to outside any volume, owned by the
+   * image's user in the real image (ZooKeeper's conf dir): each container gets a
+   * fresh, initially empty directory there that any user may write, also shown at
+   * each of `aliases` (the image's symlinks to it).
+   */
+  privateDirs?: { path: string; aliases?: string[] }[];
 }
 
 const imageLayer = (name: string): ImageLayer => ({ source: `${DOCKER_DIR}${name}`, target: IMAGE_DIR });
@@ -67,9 +87,36 @@ export const CATALOG: readonly NativeImage[] = [
     repositories: ['mysql', 'mariadb'],
     entrypoint: [`${IMAGE_DIR}/entrypoint.sh`],
     cmd: ['mysqld'],
-    aptPackages: ['mariadb-server-core', 'mariadb-client-core'],
+    // mariadb-client: mysqladmin (liveness probes run `mysqladmin ping`), mysqldump.
+    aptPackages: ['mariadb-server-core', 'mariadb-client-core', 'mariadb-client'],
     layers: [imageLayer('mysql')],
     env: {},
+  },
+  {
+    // The Kubernetes tutorial's sidecar image: bash, the mysql client, ncat, and
+    // xtrabackup/xbstream as thin wrappers over MariaDB's mariabackup/mbstream.
+    name: 'xtrabackup',
+    repositories: ['google-samples/xtrabackup'],
+    entrypoint: [],
+    cmd: ['bash'],
+    aptPackages: ['mariadb-backup', 'mariadb-client-core', 'ncat'],
+    layers: [imageLayer('xtrabackup')],
+    env: { PATH: IMAGE_PATH },
+  },
+  {
+    // The Kubernetes ZooKeeper tutorial's image: start-zookeeper, zookeeper-ready,
+    // zkCli.sh and zkServer.sh over ZooKeeper's jars from Maven Central.
+    name: 'zookeeper',
+    repositories: ['kubernetes-zookeeper'],
+    entrypoint: [],
+    cmd: ['start-zookeeper'],
+    aptPackages: ['maven', 'openjdk-17-jre-headless'],
+    pullScript: `${DOCKER_DIR}zookeeper/pull.sh`,
+    pullEnv: { EMU_ZK_HOME: ZOOKEEPER_JARS, EMU_ZK_VERSION: ZOOKEEPER_VERSION },
+    layers: [imageLayer('zookeeper'), { source: ZOOKEEPER_JARS, target: ZOOKEEPER_HOME }],
+    env: { PATH: IMAGE_PATH, EMU_ZK_HOME: ZOOKEEPER_HOME, EMU_ZK_VERSION: ZOOKEEPER_VERSION },
+    // The original image's conf dir, also reachable as /usr/etc/zookeeper (a symlink there).
+    privateDirs: [{ path: '/opt/zookeeper/conf', aliases: ['/usr/etc/zookeeper'] }],
   },
   {
     name: 'elasticsearch',

@@ -16,6 +16,15 @@ export async function missingPackages(packages: readonly string[]): Promise<stri
   return packages.filter((p) => !installed.has(p));
 }
 
+/** What to tell someone who cannot install: which image needs which missing package, and the one command that installs them all. */
+export function missingPackagesMessage(images: readonly NativeImage[], missing: readonly string[]): string {
+  const needs = images
+    .map((i) => [i.name, i.aptPackages.filter((p) => missing.includes(p))] as const)
+    .filter(([, packages]) => packages.length > 0)
+    .map(([name, packages]) => `${name} needs ${packages.join(' ')}`);
+  return `images need Debian packages that are not installed (${needs.join('; ')}); install them with: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+}
+
 /**
  * "Pull" the images a set of containers needs: install the Debian packages whose
  * binaries they run, and run any extra pull step (e.g. Maven for Elasticsearch).
@@ -25,15 +34,13 @@ export async function pullImages(references: readonly string[], progress: Progre
   const images = [...new Map(references.map((r) => [findImage(r).name, findImage(r)])).values()];
   const missing = await missingPackages([...new Set(images.flatMap((i) => i.aptPackages))]);
   if (missing.length > 0) {
-    if (process.getuid?.() !== 0) {
-      throw new EmuError('IMAGE_PULL_FAILED', `images need Debian packages that are not installed: ${missing.join(' ')}; install them with: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
-    }
+    if (process.getuid?.() !== 0) throw new EmuError('IMAGE_PULL_FAILED', missingPackagesMessage(images, missing));
     await aptInstall(missing, progress);
   }
   for (const image of images) {
     if (!image.pullScript) continue;
     progress.update(`pulling ${image.name}`);
-    await runStep(image.pullScript, [], progress, `pull step for ${image.name} failed`);
+    await runStep(image.pullScript, [], progress, `pull step for ${image.name} failed`, image.pullEnv);
   }
   progress.done();
   return images;
@@ -54,8 +61,8 @@ async function aptInstall(packages: string[], progress: Progress): Promise<void>
   }
 }
 
-async function runStep(file: string, args: string[], progress: Progress, failure: string): Promise<void> {
-  const child = execa(file, args, { all: true, reject: false, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+async function runStep(file: string, args: string[], progress: Progress, failure: string, env: Record<string, string> = {}): Promise<void> {
+  const child = execa(file, args, { all: true, reject: false, env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
   child.all?.on('data', (chunk: Buffer) => {
     const last = chunk.toString().trim().split('\n').pop();
     if (last) progress.update(last.slice(0, 100));

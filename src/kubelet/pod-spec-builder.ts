@@ -63,9 +63,13 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     'status.hostIP': ctx.hostIP,
     ...Object.fromEntries(Object.entries(pod.metadata?.annotations ?? {}).map(([k, v]) => [`annotation:${k}`, v])),
   };
-  const toRuntime = (c: Container): RuntimeContainer => {
+  const toRuntime = async (c: Container): Promise<RuntimeContainer> => {
     // Real images bring their own entrypoint, files and environment; native ones are this host plus the catalog's recipe.
     const image = ctx.imageFiles === 'image' ? IMAGE_OWN : findImage(c.image!);
+    const volumeMounts = (c.volumeMounts ?? []).map((m): VolumeMount => {
+      const volume = volumeDirs.get(m.name)!;
+      return { source: m.subPath ? join(volume.dir, m.subPath) : volume.dir, target: m.mountPath, readOnly: Boolean(m.readOnly) || volume.readOnly };
+    });
     const { security, configError } = resolveSecurity(podSpec.securityContext, c.securityContext, { pod: `${identity.name}_${namespace}(${uid})`, container: c.name }, primaryGroup);
     return {
       name: c.name,
@@ -78,10 +82,8 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
       workingDir: c.workingDir,
       mounts: [
         ...image.layers.map((layer): VolumeMount => ({ ...layer, readOnly: true, fromImage: true })),
-        ...(c.volumeMounts ?? []).map((m): VolumeMount => {
-          const volume = volumeDirs.get(m.name)!;
-          return { source: m.subPath ? join(volume.dir, m.subPath) : volume.dir, target: m.mountPath, readOnly: Boolean(m.readOnly) || volume.readOnly };
-        }),
+        ...volumeMounts,
+        ...(await privateDirMounts(image, join(scratchDir, 'image-dirs', c.name), volumeMounts)),
       ].sort((a, b) => a.target.split('/').length - b.target.split('/').length),
       security,
       configError,
@@ -103,8 +105,8 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
     name: identity.name,
     namespace,
     hostname: identity.hostname,
-    initContainers: (podSpec.initContainers ?? []).map(toRuntime),
-    containers: podSpec.containers.map(toRuntime),
+    initContainers: await Promise.all((podSpec.initContainers ?? []).map(toRuntime)),
+    containers: await Promise.all(podSpec.containers.map(toRuntime)),
     terminationGracePeriodSeconds: podSpec.terminationGracePeriodSeconds ?? 30,
     restartPolicy: (podSpec.restartPolicy as RuntimePodSpec['restartPolicy']) ?? 'Always',
     shareProcessNamespace: podSpec.shareProcessNamespace ?? false,
@@ -122,6 +124,22 @@ const IMAGE_OWN: NativeImage = { name: 'image', repositories: [], entrypoint: []
 /** A pod without spec.hostname is named after itself, cut to a DNS label's 63 characters as the kubelet does. */
 export function podHostname(name: string): string {
   return name.slice(0, 63).replace(/[-.]+$/, '');
+}
+
+/**
+ * The image's private writable directories for one container (see NativeImage.privateDirs):
+ * fresh directories under `dir`, writable by any user the container runs as; a volume
+ * mounted at the same path wins.
+ */
+async function privateDirMounts(image: NativeImage, dir: string, volumeMounts: readonly VolumeMount[]): Promise<VolumeMount[]> {
+  const mounts: VolumeMount[] = [];
+  for (const [i, { path, aliases = [] }] of (image.privateDirs ?? []).entries()) {
+    const source = join(dir, String(i));
+    await mkdir(source, { recursive: true });
+    await chmod(source, 0o777);
+    for (const target of [path, ...aliases]) if (!volumeMounts.some((m) => m.target === target)) mounts.push({ source, target, readOnly: false });
+  }
+  return mounts;
 }
 
 async function prepareVolume(volume: Volume, namespace: string, dir: string, ctx: PodBuildContext): Promise<{ dir: string; readOnly: boolean }> {

@@ -15,7 +15,7 @@ import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import type { PodSubresources } from '../api/server.ts';
 import { answerSpdyTunnels, SpdyPortForwardSession, takeSpdyTunnelOffer, WebSocketPortForwardSession } from '../api/port-forward.ts';
 import { RemoteCommandSession } from '../api/remote-command.ts';
-import { ApiError, badRequest, notFound } from '../api/status.ts';
+import { badRequest, notFound } from '../api/status.ts';
 import { execFailure, negotiateProtocol, parsePorts, PORT_FORWARD_PROTOCOLS, REMOTE_COMMAND_PROTOCOLS, SPDY_PORT_FORWARD } from '../api/streams.ts';
 import type { ApiObject } from '../api/store.ts';
 import { EmuError } from '../errors.ts';
@@ -165,11 +165,6 @@ export class KubeletPodStreams implements PodSubresources {
     ws.on('message', (message: Buffer, isBinary: boolean) => session.receive(message, isBinary));
     ws.on('close', () => session.close());
     session.start();
-  }
-
-  evict(pod: ApiObject): ApiObject {
-    void pod;
-    throw new ApiError(405, 'MethodNotAllowed', 'eviction is not supported yet');
   }
 
   private worker(pod: ApiObject): PodWorker {

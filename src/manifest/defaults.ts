@@ -35,6 +35,7 @@ export function applyDefaults(object: KubeObject): KubeObject {
       defaultSecret(object);
       break;
     case 'ConfigMap':
+    case 'PodDisruptionBudget':
       break;
   }
   return object;

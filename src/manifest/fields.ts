@@ -29,6 +29,7 @@ export const FIELDS = {
   Service: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
   ConfigMap: { emulated: ['apiVersion', 'kind', 'metadata', 'data'], ignored: ['binaryData', 'immutable'] },
   Secret: { emulated: ['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type'], ignored: ['immutable'] },
+  PodDisruptionBudget: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
   List: { emulated: ['apiVersion', 'kind', 'items'], ignored: ['metadata'] },
   Deployment: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
   ReplicaSet: { emulated: ['apiVersion', 'kind', 'metadata', 'spec'], ignored: ['status'] },
@@ -60,6 +61,8 @@ export const FIELDS = {
   StatefulSetOrdinals: { emulated: ['start'], ignored: [] },
   StatefulSetPersistentVolumeClaimRetentionPolicy: { emulated: ['whenDeleted', 'whenScaled'], ignored: [] },
   LabelSelector: { emulated: ['matchLabels', 'matchExpressions'], ignored: [] },
+  // The disruption controller keeps its status; evictions (kubectl drain) spend it (api/eviction.ts).
+  PodDisruptionBudgetSpec: { emulated: ['selector', 'minAvailable', 'maxUnavailable', 'unhealthyPodEvictionPolicy'], ignored: [] },
   LabelSelectorRequirement: { emulated: ['key', 'operator', 'values'], ignored: [] },
 
   // Standalone claims and volumeClaimTemplates items. Access modes and size
@@ -76,12 +79,13 @@ export const FIELDS = {
 
   PodTemplateSpec: { emulated: ['metadata', 'spec'], ignored: [] },
   PodSpec: {
+    // affinity: checked by validate-affinity.ts, which says what one node means for it.
     emulated: [
       'containers', 'initContainers', 'volumes', 'restartPolicy', 'terminationGracePeriodSeconds', 'securityContext',
-      'shareProcessNamespace', 'hostUsers',
+      'shareProcessNamespace', 'hostUsers', 'affinity',
     ],
     ignored: [
-      'activeDeadlineSeconds', 'affinity', 'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy',
+      'activeDeadlineSeconds', 'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy',
       'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID',
       'hostname', 'imagePullSecrets', 'nodeName', 'nodeSelector', 'os', 'overhead', 'preemptionPolicy', 'priority',
       'priorityClassName', 'readinessGates', 'resourceClaims', 'runtimeClassName', 'schedulerName',

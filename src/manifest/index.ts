@@ -7,6 +7,7 @@ export type {
   LoadedManifest,
   LoadedMeta,
   ManifestWarning,
+  PodDisruptionBudgetObject,
   SecretObject,
   ServiceObject,
   StatefulSetObject,

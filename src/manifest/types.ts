@@ -1,6 +1,7 @@
 import type { Deployment, DeploymentSpec, ReplicaSet, ReplicaSetSpec, StatefulSet, StatefulSetSpec } from 'kubernetes-types/apps/v1.d.ts';
 import type { ConfigMap, Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodSpec, Secret, Service, ServiceSpec } from 'kubernetes-types/core/v1.d.ts';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.d.ts';
+import type { PodDisruptionBudget, PodDisruptionBudgetSpec } from 'kubernetes-types/policy/v1.d.ts';
 import type { SourceLocation } from '../errors.ts';
 
 /** Metadata of a loaded object: the name is validated and the namespace defaulted. */
@@ -15,6 +16,12 @@ export type StatefulSetObject = StatefulSet & {
 export type ServiceObject = Service & { apiVersion: 'v1'; kind: 'Service'; metadata: LoadedMeta; spec: ServiceSpec };
 export type ConfigMapObject = ConfigMap & { apiVersion: 'v1'; kind: 'ConfigMap'; metadata: LoadedMeta };
 export type SecretObject = Secret & { apiVersion: 'v1'; kind: 'Secret'; metadata: LoadedMeta };
+export type PodDisruptionBudgetObject = PodDisruptionBudget & {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  metadata: LoadedMeta;
+  spec: PodDisruptionBudgetSpec;
+};
 
 export type DeploymentObject = Deployment & { apiVersion: 'apps/v1'; kind: 'Deployment'; metadata: LoadedMeta; spec: DeploymentSpec };
 export type ReplicaSetObject = ReplicaSet & { apiVersion: 'apps/v1'; kind: 'ReplicaSet'; metadata: LoadedMeta; spec: ReplicaSetSpec };
@@ -38,7 +45,8 @@ export type KubeObject =
   | ConfigMapObject
   | SecretObject
   | PersistentVolumeClaimObject
-  | NamespaceObject;
+  | NamespaceObject
+  | PodDisruptionBudgetObject;
 export type KubeKind = KubeObject['kind'];
 
 /** A Kubernetes field emu accepted without emulating it; the CLI prints it as `Warning: …`. */

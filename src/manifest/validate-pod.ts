@@ -1,5 +1,6 @@
 import type { Field } from './field.ts';
 import { configKey, dns1123Label, dns1123Subdomain, relativePath } from './names.ts';
+import { validateAffinity } from './validate-affinity.ts';
 import { validateContainer } from './validate-container.ts';
 import { validateAnnotations, validateLabels, validateMetadata } from './validate-meta.ts';
 import { validatePodSecurityContext } from './validate-security.ts';
@@ -18,20 +19,22 @@ export function validatePodTemplate(template: Field, claimNames: ReadonlySet<str
   validateLabels(meta.field('labels'));
   validateAnnotations(meta.field('annotations'));
   const spec = template.field('spec').required('list the pod containers in spec.template.spec.containers');
-  validatePodSpec(spec, claimNames, TEMPLATE_RESTART_POLICIES);
+  validatePodSpec(spec, claimNames, TEMPLATE_RESTART_POLICIES, meta.field('labels').value);
 }
 
 /** A bare Pod (kubectl run, kind: Pod): any restart policy; its claims are standalone PersistentVolumeClaims. */
 export function validatePod(root: Field): void {
   root.checkFields('Pod');
   validateMetadata(root.field('metadata'), 'Pod', dns1123Subdomain);
-  validatePodSpec(root.field('spec').required('list the pod containers in spec.containers'), new Set(), POD_RESTART_POLICIES);
+  validatePodSpec(root.field('spec').required('list the pod containers in spec.containers'), new Set(), POD_RESTART_POLICIES, root.field('metadata').field('labels').value);
 }
 
-function validatePodSpec(spec: Field, claimNames: ReadonlySet<string>, restartPolicies: readonly string[]): void {
+/** `labels` are the pods' own (affinity terms are judged against them). */
+function validatePodSpec(spec: Field, claimNames: ReadonlySet<string>, restartPolicies: readonly string[], labels: unknown): void {
   spec.checkFields('PodSpec');
   spec.field('restartPolicy').oneOf(restartPolicies);
   spec.field('terminationGracePeriodSeconds').intIn(0);
+  validateAffinity(spec.field('affinity'), (labels ?? {}) as Record<string, string>);
   spec.field('shareProcessNamespace').bool();
   spec.field('hostUsers').bool();
   validatePodSecurityContext(spec.field('securityContext'));

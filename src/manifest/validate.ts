@@ -4,6 +4,7 @@ import { validatePersistentVolumeClaim } from './validate-claim.ts';
 import { validateConfigMap } from './validate-configmap.ts';
 import { validateDeployment } from './validate-deployment.ts';
 import { validateNamespace } from './validate-namespace.ts';
+import { validatePodDisruptionBudget } from './validate-pdb.ts';
 import { validatePod } from './validate-pod.ts';
 import { validateReplicaSet } from './validate-replicaset.ts';
 import { validateSecret } from './validate-secret.ts';
@@ -21,6 +22,7 @@ const KINDS: Record<KubeKind, { apiVersion: string; validate: (root: Field) => v
   Secret: { apiVersion: 'v1', validate: validateSecret },
   PersistentVolumeClaim: { apiVersion: 'v1', validate: validatePersistentVolumeClaim },
   Namespace: { apiVersion: 'v1', validate: validateNamespace },
+  PodDisruptionBudget: { apiVersion: 'policy/v1', validate: validatePodDisruptionBudget },
 };
 
 export function isManifestKind(kind: string): kind is KubeKind {

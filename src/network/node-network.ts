@@ -10,6 +10,14 @@ export interface NodeNetworkOptions {
 }
 
 const BRIDGE = 'emu0';
+/**
+ * The bridge's own MAC address, set once: a bridge without one takes the lowest
+ * of its ports' and changes it when that port goes (a pod deleted), and pods
+ * would keep sending to the old address (their ARP entry for the gateway still
+ * valid) until it expires: seconds of lost packets. Locally administered; each
+ * node has its own network namespace, so every cluster can use the same one.
+ */
+const BRIDGE_MAC = '02:00:0a:f4:00:01';
 
 /** How a pod's eth0 is to be configured. */
 export interface PodAddress {
@@ -36,7 +44,7 @@ export class NodeNetwork {
   async setUp(): Promise<void> {
     await ipBatch([
       'link set lo up',
-      `link add ${BRIDGE} type bridge`,
+      `link add ${BRIDGE} address ${BRIDGE_MAC} type bridge`,
       `addr add ${this.pods.gateway}/${this.pods.prefixLength} dev ${BRIDGE}`,
       `link set ${BRIDGE} up`,
     ]);

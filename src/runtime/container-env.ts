@@ -1,7 +1,7 @@
 import { expandDependentVars } from './dependent-vars.ts';
 import type { RuntimeContainer } from './pod-spec.ts';
 
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
  * The environment a container's processes see, `NAME=value`: `status.podIP`

@@ -123,7 +123,7 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
       this.status.reason = `Init:${i}/${inits.length}`;
       this.changed();
       for (;;) {
-        if (this.terminating) return;
+        if (this.terminating || this.sandboxGone) return;
         const status = this.status.initContainerStatuses[i];
         if (this.refusedConfig(inits[i], status)) return;
         const exit = await this.runToCompletion(inits[i], status);
@@ -138,7 +138,7 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
         await this.backOff(wait);
       }
     }
-    if (this.terminating) return;
+    if (this.terminating || this.sandboxGone) return;
     await Promise.all(this.spec.containers.map((c, i) => this.startContainer(c, this.status.containerStatuses[i])));
   }
 
@@ -204,7 +204,9 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
   }
 
   private async startContainer(spec: RuntimeContainer, status: ContainerStatus): Promise<void> {
-    if (this.terminating || this.refusedConfig(spec, status)) return;
+    // A pending restart after the sandbox died must start nothing: its namespaces
+    // are gone (and their process ids may already belong to someone else).
+    if (this.terminating || this.sandboxGone || this.refusedConfig(spec, status)) return;
     const process = await this.launch(spec, status);
     const run: Running = { process, probes: [], stopping: false };
     this.running.set(spec.name, run);
@@ -331,7 +333,10 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
     this.changed();
   }
 
+  private sandboxGone = false;
+
   private onSandboxExit(): void {
+    this.sandboxGone = true;
     if (this.terminating) return;
     // The pod's process tree vanished under us (killed from outside): as with a
     // lost node, the pod is Failed and the controller replaces it.

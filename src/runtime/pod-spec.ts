@@ -17,7 +17,7 @@ export interface RuntimeContainer {
   /** Environment in order; entries with `fromPodIP` get the pod's address once it has one. */
   env: { name: string; value: string; fromPodIP?: boolean }[];
   workingDir?: string;
-  /** Volumes, then the image's own material (see images/catalog.ts). */
+  /** Volumes, the image's writable directories, then the image's own material (see images/catalog.ts). */
   mounts: VolumeMount[];
   security: ContainerSecurity;
   /** Keep standard input open for attach (`stdin`); close it after the first attach ends (`stdinOnce`). */

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject } from '../api/store.ts';
@@ -149,6 +150,18 @@ export class ScenarioContext {
 
   exec(pod: string, command: string[], container?: string) {
     return this.engine.exec(this.namespace, pod, command, { container });
+  }
+
+  /**
+   * What a container of a pod has written in its current run (as `kubectl logs POD -c CONTAINER`),
+   * or in run `run` (0 = its first; restarts count up).
+   */
+  async logs(pod: string, container: string, run?: number): Promise<string> {
+    const runtime = this.engine.kubelet.worker(this.namespace, pod)?.runtime;
+    if (!runtime) throw new Error(`pod ${pod} is not running`);
+    const status = [...runtime.status.initContainerStatuses, ...runtime.status.containerStatuses].find((c) => c.name === container);
+    if (!status) throw new Error(`pod ${pod} has no container ${container}`);
+    return readFile(runtime.logFile(container, run ?? status.restartCount), 'utf8').catch(() => '');
   }
 
   resolve(name: string): string[] {

@@ -59,6 +59,9 @@ describe('findImage', () => {
     expect(findImage('mariadb:10.11').name).toBe('mysql');
     expect(findImage('mysql:8.0').name).toBe('mysql');
     expect(findImage('localhost:5000/busybox').name).toBe('shell');
+    expect(findImage('gcr.io/google-samples/xtrabackup:1.0').name).toBe('xtrabackup');
+    expect(findImage('registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10').name).toBe('zookeeper');
+    expect(findImage('gcr.io/google_containers/kubernetes-zookeeper:1.0-3.4.10').name).toBe('zookeeper');
     expect(findImage('busybox@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31').name).toBe('shell');
   });
 

@@ -12,7 +12,7 @@ function interfaces(module: string): Map<string, string[]> {
   return result;
 }
 
-const API = new Map([...interfaces('core/v1'), ...interfaces('apps/v1'), ...interfaces('meta/v1')]);
+const API = new Map([...interfaces('core/v1'), ...interfaces('apps/v1'), ...interfaces('meta/v1'), ...interfaces('policy/v1')]);
 /** Table entries that are a Kubernetes type under another name, or no type at all. */
 const ALIASES: Partial<Record<FieldSetName, string>> = { PodTemplateMeta: 'ObjectMeta', ClaimTemplateMeta: 'ObjectMeta' };
 

@@ -2,6 +2,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Pod } from 'kubernetes-types/core/v1.d.ts';
+import type { ApiObject } from '../../src/api/store.ts';
+import { podHostnames } from '../../src/network/dns-sources.ts';
 import { dnsNames, IN_PLACE_HOSTS, renderHostsFile, writeHostsFile, type DnsService } from '../../src/network/hosts-file.ts';
 
 /** Resolve like glibc's files backend: every address listed for a name, in file order. */
@@ -225,5 +228,26 @@ describe('renderHostsFile: a pod resolves its own hostname', () => {
     const lines = text.trim().split('\n');
     expect(lines.at(-1)).toBe('10.244.0.9\tes-0');
     expect(text).not.toMatch(/es-0\.es/); // not ready: no service-scoped name
+  });
+});
+
+describe('renderHostsFile: a pod knows its fully qualified name', () => {
+  /** What `hostname -f` prints: glibc's canonical name, the first name on the first line listing the hostname. */
+  const canonicalName = (content: string, hostname: string) =>
+    content.split('\n').map((l) => l.replace(/#.*/, '').trim().split(/\s+/)).find(([, ...names]) => names.includes(hostname))?.[1];
+
+  const pod = (name: string, ip: string, subdomain?: string) =>
+    ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [], hostname: name, subdomain }, status: { podIP: ip } }) as Pod & ApiObject;
+
+  it("puts the FQDN first on the pod's own line, so hostname -f prints it and hostname -d the domain", () => {
+    const own = podHostnames([pod('zk-0', '10.244.0.2', 'zk-hs')]);
+    expect(own[0].fqdn).toBe('zk-0.zk-hs.default.svc.cluster.local');
+    const content = renderHostsFile([{ name: 'zk-hs', namespace: 'default', endpoints: [ep(0, { podName: 'zk-0', hostname: 'zk-0', subdomain: 'zk-hs' })] }], own);
+    expect(canonicalName(content, 'zk-0')).toBe('zk-0.zk-hs.default.svc.cluster.local');
+    expect(resolver(content)('zk-0')).toEqual(['10.244.0.2']);
+  });
+
+  it('without a subdomain the bare hostname is the canonical name', () => {
+    expect(canonicalName(renderHostsFile([], podHostnames([pod('solo-0', '10.244.0.7')])), 'solo-0')).toBe('solo-0');
   });
 });

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { clusterPaths } from '../../engine/cluster-paths.ts';
 import { isRunning, writeDaemonInfo } from '../../daemon/launch.ts';
 import { EmuError } from '../../errors.ts';
+import { formatWarning } from '../../manifest/load.ts';
 import { nodeCommand } from '../../node/enter-node.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { terminalProgress } from '../../util/progress.ts';
@@ -21,6 +22,8 @@ import { prepareRuntime } from '../runtime-setup.ts';
  */
 export async function runCommand(file: string, options: { json?: boolean | string; keep?: boolean; runtime?: string }): Promise<number> {
   const { scenario, manifests } = await loadScenario(file);
+  // As `emu apply` (and kubectl) do: fields emu does not emulate are named, never dropped silently.
+  for (const m of manifests) for (const w of m.warnings) console.error(`Warning: ${formatWarning(w)}`);
   // Each scenario runs in a cluster of its own (named after the file unless
   // --cluster says otherwise), so a run never touches a cluster the user keeps.
   const paths = clusterPaths(process.env.EMU_CLUSTER || scenarioClusterName(file));
