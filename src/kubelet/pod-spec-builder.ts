@@ -90,6 +90,7 @@ export async function buildPod(pod: Pod, scratchDir: string, ctx: PodBuildContex
       stdin: Boolean(c.stdin),
       stdinOnce: Boolean(c.stdinOnce),
       tty: Boolean(c.tty),
+      init: Boolean(image.init),
       readinessProbe: probe(c.readinessProbe, c),
       livenessProbe: probe(c.livenessProbe, c),
       startupProbe: probe(c.startupProbe, c),

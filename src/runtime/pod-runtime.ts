@@ -8,6 +8,7 @@ import { execCollect } from './exec.ts';
 import { ProbeLoop, type ProbeSpec } from './probe.ts';
 import type { ContainerStatus, PodStatus, RuntimeContainer, RuntimePodSpec } from './pod-spec.ts';
 import { shellJoin } from '../util/shell-quote.ts';
+import { NODE_INIT } from '../node/enter-node.ts';
 
 /** Something kubectl describe lists under Events. */
 export interface RuntimeEvent {
@@ -162,7 +163,8 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
   private launch(spec: RuntimeContainer, status: ContainerStatus): Promise<Container> {
     const launching = (async () => {
       const env = containerEnv(spec, this.spec.hostname, this.status.podIP!, this.runtime.imageFiles === 'host');
-      const argv = containerArgv(spec, env);
+      const command = containerArgv(spec, env);
+      const argv = spec.init ? [NODE_INIT, '--', ...command] : command;
       const process = await this.sandbox!.startContainer({
         name: spec.name,
         attempt: status.restartCount,

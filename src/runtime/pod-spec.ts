@@ -25,6 +25,8 @@ export interface RuntimeContainer {
   stdinOnce?: boolean;
   /** Run the process on a terminal of its own (`tty`), as `kubectl run -it` asks. */
   tty?: boolean;
+  /** Run the command under an init that reaps orphans (see NativeImage.init). */
+  init?: boolean;
   /** Set when the container cannot be created as configured (the kubelet's CreateContainerConfigError). */
   configError?: string;
   readinessProbe?: ProbeSpec;
