@@ -6,6 +6,8 @@ import { ContainerProcess, containerEnv, type ContainerExit } from './container-
 import { execInContainer, ProbeLoop, type ProbeSpec } from './probe.ts';
 import type { ContainerStatus, PodStatus, RuntimeContainer, RuntimePodSpec } from './pod-spec.ts';
 import { Sandbox, type PodNetwork } from './sandbox.ts';
+import { EmuError } from '../errors.ts';
+import { processTree, signalPidNamespace, signalQuietly } from '../util/proc.ts';
 
 
 interface Running {
@@ -85,6 +87,38 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     const spec = this.spec.containers.find((c) => c.name === container);
     if (!run || !spec || !run.process.mainPid) return undefined;
     return { nsenter: run.process.nsenterArgs(), env: containerEnv(spec, this.spec.hostname, this.status.podIP ?? '') };
+  }
+
+  /** The pod's network namespace, for network faults (nsenter --net=…); undefined before the sandbox is up. */
+  get netnsPath(): string | undefined {
+    return this.sandbox && !this.terminating ? `/proc/${this.sandbox.initPid}/ns/net` : undefined;
+  }
+
+  /** Resolves when the pod's processes are gone (the sandbox's PID namespace died). */
+  get exited(): Promise<void> | undefined {
+    return this.sandbox?.exited;
+  }
+
+  /**
+   * Send a signal to every process of the pod at once, its init included (chaos:
+   * SIGKILL is a crashed node, SIGSTOP/SIGCONT a frozen one). Returns how many got it.
+   */
+  async signalAll(signal: NodeJS.Signals): Promise<number> {
+    if (!this.sandbox) throw new EmuError('RUNTIME_FAILED', `pod ${this.spec.hostname} has no running sandbox`);
+    return signalPidNamespace(this.sandbox.initPid, signal);
+  }
+
+  /**
+   * Send a signal to one container's processes — its main process and every
+   * descendant, at once, as a runtime signals a container's cgroup (chaos:
+   * container-kill → the container restarts). Returns how many got it.
+   */
+  async signalContainer(container: string, signal: NodeJS.Signals): Promise<number> {
+    const run = this.running.get(container);
+    if (!run?.process.mainPid) throw new EmuError('RUNTIME_FAILED', `container ${container} of pod ${this.spec.hostname} is not running`);
+    const tree = await processTree(run.process.mainPid);
+    for (const pid of tree) signalQuietly(pid, signal);
+    return tree.length;
   }
 
   private async runInitThenContainers(): Promise<void> {
