@@ -150,6 +150,8 @@ program
   .argument('<file>', 'scenario .ts file')
   .option('--json [file]', 'write a machine-readable report (to stdout, or to a file)')
   .option('--keep', 'leave the cluster running afterwards for inspection')
+  .option('--seed <n>', "replay the chaos schedule of this seed (default: the scenario's, or a fresh one, printed)")
+  .option('--plan', 'print the chaos schedule as JSON and start nothing')
   .action(async (file, o) => {
     const { runCommand } = await import('./commands/run.ts');
     process.exitCode = await runCommand(file, o);
@@ -234,7 +236,7 @@ program.command('__gateway', { hidden: true }).action(async () => {
   await runGateway(clusterPaths());
 });
 
-program.command('__run-scenario', { hidden: true }).argument('<file>').option('--json [file]').option('--keep').action(async (file, o) => {
+program.command('__run-scenario', { hidden: true }).argument('<file>').option('--json [file]').option('--keep').option('--seed <n>').action(async (file, o) => {
   const { runInNode } = await import('../scenario/run-in-node.ts');
   process.exitCode = await runInNode(file, o);
 });

@@ -219,6 +219,11 @@ export class Kubelet {
     return { netns: runtime.netnsPath, ip: runtime.status.podIP };
   }
 
+  /** The incarnations whose sandbox is up now. */
+  runningPods(): PodIncarnationRef[] {
+    return [...this.workers.values()].filter((w) => w.runtime?.netnsPath).map((w) => ({ namespace: w.pod.metadata.namespace!, name: w.pod.metadata.name, uid: w.uid }));
+  }
+
   private runningPod(namespace: string, name: string): PodRuntime {
     const worker = [...this.workers.values()].find((w) => w.pod.metadata.namespace === namespace && w.pod.metadata.name === name && !w.terminating && w.runtime);
     if (!worker?.runtime || worker.runtime.isTerminating || worker.runtime.status.phase === 'Failed') throw new EmuError('RUNTIME_FAILED', `pod "${name}" is not running`);
