@@ -127,7 +127,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
       this.status.reason = `Init:${i}/${inits.length}`;
       this.changed();
       for (;;) {
-        if (this.terminating) return;
+        if (this.terminating || this.sandboxGone) return;
         const status = this.status.initContainerStatuses[i];
         const exit = await this.runToCompletion(inits[i], status);
         if (this.terminating) return;
@@ -184,8 +184,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
 
   private readonly launching = new Set<Promise<ContainerProcess>>();
 
+  private sandboxGone = false;
+
   private async startContainer(spec: RuntimeContainer, status: ContainerStatus): Promise<void> {
-    if (this.terminating) return;
+    if (this.terminating || this.sandboxGone) return;
     const process = await this.launch(spec, status);
     const run: Running = { process, probes: [], stopping: false };
     this.running.set(spec.name, run);
@@ -261,7 +263,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   private afterDelay(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
-      if (!this.terminating) fn();
+      if (!this.terminating && !this.sandboxGone) fn();
     }, ms);
     this.restartTimers.add(timer);
   }
@@ -295,6 +297,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   }
 
   private onSandboxExit(): void {
+    this.sandboxGone = true;
+    // Never start a container again: nsenter into a dead sandbox's PID could
+    // enter whatever process has that number now (the node itself).
+    for (const timer of this.restartTimers) clearTimeout(timer);
     if (this.terminating) return;
     // The pod's process tree vanished under us (killed from outside): as with a
     // lost node, the pod is Failed and the controller replaces it.
