@@ -5,13 +5,22 @@
  * The same code drives `t.chaos()` in a scenario (in-process API) and
  * `emu chaos` on a running cluster (the API over its socket).
  *
+ * A fault lands on a running system: when it is due, it first waits (within its
+ * slot: it must still end before the next fault is due) until every pod it
+ * involves is Running and Ready again — a pod killed by the previous fault may
+ * still be restarting. If its slot runs out first, it is skipped, and says so.
+ * So a seed replays the same schedule; when each fault lands follows the
+ * system's own timing, which no seed controls.
+ *
  * With a history recorder, each fault is a nemesis operation: `start` invoked
  * when the fault is due and `ok` once its effect is in place (`info` if it
  * failed), `stop` likewise for the heal. Each Fault also carries a duration a
  * little longer than the schedule's, so the controller heals it by itself if
  * whoever ran the schedule is gone.
  */
+import type { Pod } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../api/resources.ts';
+import type { ApiObject } from '../api/store.ts';
 import type { KubeApi } from '../client/kube-api.ts';
 import { EmuError } from '../errors.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
@@ -28,6 +37,8 @@ const BACKSTOP_MS = 30_000;
 /** How long a fault may take to be applied or healed before the run gives up on it. */
 const APPLY_TIMEOUT_MS = 60_000;
 const POLL_MS = 5;
+/** How often the pods a due fault involves are looked at while it waits for them. */
+const WAIT_POLL_MS = 50;
 const PODS = byKind('Pod')!;
 
 export interface ChaosRunOptions {
@@ -41,9 +52,11 @@ export interface ChaosRunOptions {
   onEvent?: (line: string) => void;
 }
 
-/** One fault as it went: when it was due and when its effect was in place (ms since the run began). */
+/** One fault as it went: when it was issued and when its effect was in place (ms since the run began). */
 export interface FaultOutcome {
   fault: ScheduledFault;
+  /** When the Fault object was created (its pods were all running). */
+  issuedAt?: number;
   appliedAt?: number;
   healedAt?: number;
   error?: string;
@@ -110,12 +123,15 @@ export class ChaosRun {
         const name = `${this.options.name}-${n + 1}-${fault.fault}`;
         const outcome: FaultOutcome = { fault };
         this.outcomes.push(outcome);
+        // The fault must be over before the next one is due.
+        const slotEnd = (schedule.faults[n + 1]?.start ?? schedule.duration) - fault.duration;
+        if (!(await this.podsRunning(fault, slotEnd, outcome))) continue;
         await this.apply(name, fault, outcome);
         if (!LASTING.has(fault.fault) || outcome.error) {
           await this.remove(name).catch(() => undefined);
           continue;
         }
-        await this.sleepUntil(fault.start + fault.duration);
+        await this.sleepUntil(outcome.issuedAt! + fault.duration);
         await this.heal(name, fault, outcome);
       }
       await this.sleepUntil(schedule.duration);
@@ -124,6 +140,32 @@ export class ChaosRun {
       for (const name of this.inForce) await this.remove(name).catch(() => undefined);
     }
     return this.outcomes;
+  }
+
+  /**
+   * Wait until every pod the fault involves (its targets, and a partition's
+   * other sides) is Running and Ready, up to `deadline` (ms since the run
+   * began). False, with the outcome's error set, when the slot ran out or the
+   * run was stopped.
+   */
+  private async podsRunning(fault: ScheduledFault, deadline: number, outcome: FaultOutcome): Promise<boolean> {
+    const { api, namespace } = this.options;
+    const cuts = (fault.params.cuts as [string, string][] | undefined) ?? [];
+    const involved = [...new Set([...fault.targets, ...cuts.flat()])];
+    const ready = (pod: Pod | undefined) =>
+      pod !== undefined && !pod.metadata?.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+    for (;;) {
+      if (this.stopped) return false;
+      const pods = await Promise.all(involved.map((name) => api.find<Pod & ApiObject>(PODS, namespace, name)));
+      const waiting = involved.filter((_, i) => !ready(pods[i]));
+      if (waiting.length === 0) return true;
+      if (this.now() >= deadline) {
+        outcome.error = `skipped: ${waiting.join(', ')} not running and Ready before the fault's slot ended`;
+        this.options.onEvent?.(`${(this.now() / 1000).toFixed(3).padStart(8)}s  ${fault.fault} ${fault.targets.join(',')}: ${outcome.error}`);
+        return false;
+      }
+      await delay(WAIT_POLL_MS);
+    }
   }
 
   private nemesis(f: 'start' | 'stop', fault: ScheduledFault, work: () => Promise<void>): Promise<unknown> {
@@ -137,6 +179,7 @@ export class ChaosRun {
     const what = `${fault.fault} ${fault.targets.join(',')}`;
     await this.nemesis('start', fault, async () => {
       const spec = { fault: fault.fault, targets: fault.targets, params: fault.params, ...(LASTING.has(fault.fault) ? { duration: `${fault.duration + BACKSTOP_MS}ms` } : {}) };
+      outcome.issuedAt = this.now();
       await api.create(FAULTS_RESOURCE, faultObject(name, namespace, spec));
       this.inForce.add(name);
       const done = await this.until(name, (f) => (f?.status?.phase ? f : undefined));

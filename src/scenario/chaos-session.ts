@@ -87,11 +87,11 @@ export class ChaosSession {
     return this.runner;
   }
 
-  /** Keep a checker's verdict for the report; an invalid one fails the step with the smallest witness. */
-  verdict(result: CheckResult): CheckResult {
-    this.results.push(result);
-    if (result.verdict === 'invalid') throw new AssertionFailure(`${result.checker}: ${result.summary}`, 'valid', formatCheckResult(result));
-    return result;
+  /** Keep checkers' verdicts for the report; any invalid one fails the step, each with its smallest witness. */
+  verdict(...results: CheckResult[]): void {
+    this.results.push(...results);
+    const invalid = results.filter((r) => r.verdict === 'invalid');
+    if (invalid.length) throw new AssertionFailure(invalid.map((r) => `${r.checker}: ${r.summary}`).join('; '), 'valid', invalid.map(formatCheckResult).join('\n'));
   }
 
   get incarnations() {

@@ -82,9 +82,9 @@ export class ScenarioContext {
     return this.session.checks;
   }
 
-  /** Keep a checker's result for the report; invalid fails the step, showing the witness. */
-  verdict(result: CheckResult): CheckResult {
-    return this.session.verdict(result);
+  /** Keep checkers' results for the report; any invalid one fails the step, showing every witness. */
+  verdict(...results: CheckResult[]): void {
+    this.session.verdict(...results);
   }
 
   /** A named step: ✓ when fn resolves, ✗ (with expected/actual) when it throws. Later steps are skipped after a failure. */
