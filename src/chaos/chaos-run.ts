@@ -29,6 +29,7 @@ import { delay } from '../util/deadline.ts';
 import { FAULTS_RESOURCE } from './fault-controller.ts';
 import { faultObject, type FaultObject } from './fault-object.ts';
 import { LASTING, type NetemBehaviour } from './faults.ts';
+import { isolate } from './targets.ts';
 import { checkNetemSupport } from './network-faults.ts';
 import type { Schedule, ScheduledFault } from './plan.ts';
 
@@ -50,6 +51,16 @@ export interface ChaosRunOptions {
   recorder?: HistoryRecorder;
   /** A line per fault applied, healed or failed. */
   onEvent?: (line: string) => void;
+  /**
+   * Who is primary right now (an elected master or leader): a fault drawn as
+   * `primaries` hits these pods when it is due, and a partition isolates them
+   * from the schedule's other pods. Undefined or empty: not known yet (an
+   * election under way), and the fault waits within its slot as for pods that
+   * are not running. Without it, such faults hit the pods the spec marked primary.
+   */
+  primaries?: () => Promise<string[] | undefined>;
+  /** Every pod the schedule is over (a retargeted partition isolates the primaries from the others). */
+  pods?: string[];
 }
 
 /** One fault as it went: when it was issued and when its effect was in place (ms since the run began). */
@@ -125,14 +136,15 @@ export class ChaosRun {
         this.outcomes.push(outcome);
         // The fault must be over before the next one is due.
         const slotEnd = (schedule.faults[n + 1]?.start ?? schedule.duration) - fault.duration;
-        if (!(await this.podsRunning(fault, slotEnd, outcome))) continue;
-        await this.apply(name, fault, outcome);
+        const due = await this.dueFault(fault, slotEnd, outcome);
+        if (!due) continue;
+        await this.apply(name, due, outcome);
         if (!LASTING.has(fault.fault) || outcome.error) {
           await this.remove(name).catch(() => undefined);
           continue;
         }
         await this.sleepUntil(outcome.issuedAt! + fault.duration);
-        await this.heal(name, fault, outcome);
+        await this.heal(name, due, outcome);
       }
       await this.sleepUntil(schedule.duration);
     } finally {
@@ -143,29 +155,45 @@ export class ChaosRun {
   }
 
   /**
-   * Wait until every pod the fault involves (its targets, and a partition's
-   * other sides) is Running and Ready, up to `deadline` (ms since the run
-   * began). False, with the outcome's error set, when the slot ran out or the
-   * run was stopped.
+   * The fault as it is to be done now — a `primaries` fault retargeted at the
+   * current primaries — once every pod it involves (its targets, and a
+   * partition's other sides) is Running and Ready, waiting up to `deadline` (ms
+   * since the run began). Undefined, with the outcome's error set, when the slot
+   * ran out or the run was stopped.
    */
-  private async podsRunning(fault: ScheduledFault, deadline: number, outcome: FaultOutcome): Promise<boolean> {
+  private async dueFault(fault: ScheduledFault, deadline: number, outcome: FaultOutcome): Promise<ScheduledFault | undefined> {
     const { api, namespace } = this.options;
-    const cuts = (fault.params.cuts as [string, string][] | undefined) ?? [];
-    const involved = [...new Set([...fault.targets, ...cuts.flat()])];
     const ready = (pod: Pod | undefined) =>
       pod !== undefined && !pod.metadata?.deletionTimestamp && pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
     for (;;) {
-      if (this.stopped) return false;
-      const pods = await Promise.all(involved.map((name) => api.find<Pod & ApiObject>(PODS, namespace, name)));
-      const waiting = involved.filter((_, i) => !ready(pods[i]));
-      if (waiting.length === 0) return true;
+      if (this.stopped) return undefined;
+      const due = await this.retarget(fault);
+      let waiting = ['the primaries (not known now)'];
+      if (due) {
+        const cuts = (due.params.cuts as [string, string][] | undefined) ?? [];
+        const involved = [...new Set([...due.targets, ...cuts.flat()])];
+        const pods = await Promise.all(involved.map((name) => api.find<Pod & ApiObject>(PODS, namespace, name)));
+        waiting = involved.filter((_, i) => !ready(pods[i]));
+        if (waiting.length === 0) return due;
+      }
       if (this.now() >= deadline) {
         outcome.error = `skipped: ${waiting.join(', ')} not running and Ready before the fault's slot ended`;
         this.options.onEvent?.(`${(this.now() / 1000).toFixed(3).padStart(8)}s  ${fault.fault} ${fault.targets.join(',')}: ${outcome.error}`);
-        return false;
+        return undefined;
       }
       await delay(WAIT_POLL_MS);
     }
+  }
+
+  /** A `primaries` fault aimed at the current primaries (undefined while nobody knows who they are). */
+  private async retarget(fault: ScheduledFault): Promise<ScheduledFault | undefined> {
+    if (fault.mode !== 'primaries' || !this.options.primaries) return fault;
+    const primaries = await this.options.primaries().catch(() => undefined);
+    if (!primaries?.length) return undefined;
+    const targets = [...primaries].sort();
+    if (fault.fault !== 'partition') return { ...fault, targets };
+    const all = this.options.pods ?? [...new Set(this.options.schedule.faults.flatMap((f) => [...f.targets, ...((f.params.cuts as [string, string][] | undefined) ?? []).flat()]))];
+    return { ...fault, targets, params: { ...fault.params, cuts: isolate(targets, all) } };
   }
 
   private nemesis(f: 'start' | 'stop', fault: ScheduledFault, work: () => Promise<void>): Promise<unknown> {

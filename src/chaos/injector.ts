@@ -24,6 +24,7 @@ import { recordFault } from '../events/chaos-events.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { Kubelet, PodIncarnationRef } from '../kubelet/kubelet.ts';
 import { LASTING, type FaultName, type NetemBehaviour } from './faults.ts';
+import { isolate } from './targets.ts';
 import { addQdisc, addRules, checkNetemSupport, NFT_BEHAVIOURS, packetRules, partitionRules, qdiscArgs, removeQdisc, removeRules } from './network-faults.ts';
 
 const PODS = byKind('Pod')!;
@@ -229,12 +230,6 @@ export class FaultInjector {
       },
     };
   }
-}
-
-/** Cut the targets off from every other pod. */
-export function isolate(targets: readonly string[], all: readonly string[]): [string, string][] {
-  const others = all.filter((p) => !targets.includes(p));
-  return targets.flatMap((t) => others.map((o): [string, string] => [t, o]));
 }
 
 /** "mysql-0 cut off from mysql-1, mysql-2; mysql-3 cut off from mysql-4" */

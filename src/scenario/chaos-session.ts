@@ -20,8 +20,12 @@ import { HistoryRecorder, type ClientProcess, type ErrorClassifier } from '../hi
 import type { RunRecord } from '../report/run-record.ts';
 import { AssertionFailure } from './assertions.ts';
 
-/** t.chaos()'s options: the scenario's `chaos` spec, with any of its fields overridden. */
-export type ChaosOptions = Partial<ChaosSpec> & { seed?: number };
+/**
+ * t.chaos()'s options: the scenario's `chaos` spec, with any of its fields
+ * overridden; and how to find the current primaries (an elected leader), which
+ * faults drawn as `primaries` then hit (see ChaosRunOptions.primaries).
+ */
+export type ChaosOptions = Partial<ChaosSpec> & { seed?: number; primaries?: () => Promise<string[] | undefined> };
 
 export class ChaosSession {
   private recorder?: HistoryRecorder;
@@ -66,9 +70,16 @@ export class ChaosSession {
 
   /** The schedule t.chaos(options) would run with this seed. */
   schedule(options: ChaosOptions = {}): Schedule {
-    const spec = { ...this.declared, ...options } as ChaosSpec & { seed?: number };
-    const seed = this.seedOverride ?? options.seed ?? this.declared?.seed ?? this.seed ?? drawSeed();
-    return plan(seed, spec);
+    return plan(this.seedOf(options), this.spec(options));
+  }
+
+  private spec(options: ChaosOptions): ChaosSpec {
+    const { primaries: _, seed: __, ...overrides } = options;
+    return { ...this.declared, ...overrides } as ChaosSpec;
+  }
+
+  private seedOf(options: ChaosOptions): number {
+    return this.seedOverride ?? options.seed ?? this.declared?.seed ?? this.seed ?? drawSeed();
   }
 
   /** Start a seeded schedule now; faults are nemesis operations in the history. */
@@ -77,7 +88,8 @@ export class ChaosSession {
     await checkSchedule(this.api, this.namespace, schedule);
     this.seed = schedule.seed;
     this.onLine(`  chaos: seed ${schedule.seed}, ${schedule.faults.length} faults over ${schedule.duration / 1000}s`);
-    const run = new ChaosRun({ api: this.api, namespace: this.namespace, schedule, name: `chaos-${schedule.seed}-${this.runs.length + 1}`, recorder: this.history });
+    const pods = this.spec(options).pods.map((p) => (typeof p === 'string' ? p : p.name));
+    const run = new ChaosRun({ api: this.api, namespace: this.namespace, schedule, name: `chaos-${schedule.seed}-${this.runs.length + 1}`, recorder: this.history, primaries: options.primaries, pods });
     this.runs.push(run);
     return run;
   }

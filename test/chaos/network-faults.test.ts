@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeCuts, isolate } from '../../src/chaos/injector.ts';
+import { describeCuts } from '../../src/chaos/injector.ts';
+import { isolate } from '../../src/chaos/targets.ts';
 import { packetRules, partitionRules, qdiscArgs, tableName } from '../../src/chaos/network-faults.ts';
 
 describe('network fault rules', () => {
