@@ -34,6 +34,13 @@ export interface ScheduledFault {
   start: number;
   duration: number;
   params: Record<string, unknown>;
+  /**
+   * Set when the targets were drawn as `primaries`: the pods marked primary in
+   * the spec, unless whoever runs the schedule can tell who is primary when the
+   * fault is due (an elected leader: see ChaosRunOptions.primaries) — then the
+   * fault hits those, as Jepsen asks its database for the primaries at that moment.
+   */
+  mode?: 'primaries';
 }
 
 export interface Schedule {
@@ -79,7 +86,7 @@ export function plan(seed: number, spec: ChaosSpec): Schedule {
     const mode = random.pick(choice.modes);
     const { targets, cuts } = chooseTargets(mode, choice.fault, pods, random);
     const start = slot * interval + random.int(0, interval - faultDuration);
-    faults.push({ fault: choice.fault, targets, start, duration: LASTING.has(choice.fault) ? faultDuration : 0, params: cuts ? { ...choice.params, cuts } : { ...choice.params } });
+    faults.push({ fault: choice.fault, targets, start, duration: LASTING.has(choice.fault) ? faultDuration : 0, params: cuts ? { ...choice.params, cuts } : { ...choice.params }, ...(mode === 'primaries' ? { mode } : {}) });
   }
   return { seed, duration, faults };
 }

@@ -89,3 +89,9 @@ function ringCuts(ring: number[]): [number, number][] {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (Math.min(j - i, n - (j - i)) > reach) cut.push([ring[i], ring[j]]);
   return cut;
 }
+
+/** Cut the targets off from every other pod (by name: a partition decided when it is due). */
+export function isolate(targets: readonly string[], all: readonly string[]): [string, string][] {
+  const others = all.filter((p) => !targets.includes(p));
+  return targets.flatMap((t) => others.map((o): [string, string] => [t, o]));
+}

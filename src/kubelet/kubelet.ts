@@ -7,6 +7,7 @@
  * outright (force delete) is killed. Container events (Pulled, Created,
  * Started, Killing, BackOff, Unhealthy) go to the event recorder.
  */
+import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
@@ -48,6 +49,8 @@ export interface KubeletOptions {
 /** One pod incarnation (one uid) on this node. */
 export class PodWorker {
   runtime?: PodRuntime;
+  /** Between the sandbox coming up and its processes all being gone (chaos's incarnation feed). */
+  sandboxUp = false;
   private statusQueued = false;
   private stopping?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
@@ -93,6 +96,13 @@ export class PodWorker {
     runtime.on('event', (e) => this.event(e.type, e.reason, e.message));
     try {
       await runtime.start();
+      const ref = { namespace: this.pod.metadata.namespace!, name: this.pod.metadata.name, uid: this.uid };
+      this.kubelet.lifecycle.emit('started', ref);
+      this.sandboxUp = true;
+      void runtime.exited?.then(() => {
+        this.sandboxUp = false;
+        this.kubelet.lifecycle.emit('ended', ref);
+      });
     } catch (error) {
       this.event('Warning', 'FailedCreatePodSandBox', (error as Error).message);
       this.kubelet.writeStatus(this, { phase: 'Failed', reason: 'Error', message: (error as Error).message });
@@ -165,8 +175,17 @@ export class PodWorker {
   }
 }
 
+/** One pod incarnation, as the kubelet's lifecycle events name it. */
+export interface PodIncarnationRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
 export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
+  /** `started`: an incarnation's sandbox is up; `ended`: its processes are all gone. */
+  readonly lifecycle = new EventEmitter<{ started: [PodIncarnationRef]; ended: [PodIncarnationRef] }>();
   private watch?: Watch;
   private shuttingDown = false;
   private containerRuntime?: ContainerRuntime;
@@ -193,6 +212,45 @@ export class Kubelet {
   worker(namespace: string, name: string): PodWorker | undefined {
     for (const w of this.workers.values()) if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === name) return w;
     return undefined;
+  }
+
+  /*
+   * What chaos faults may do to a running pod, in one small set so that the
+   * runtime behind it can change without touching the chaos engine.
+   */
+
+  /** Signal every process of the pod at once (pod-kill: SIGKILL; pause: SIGSTOP, then SIGCONT). */
+  async signalPod(namespace: string, name: string, signal: NodeJS.Signals): Promise<void> {
+    const sandbox = this.runningPod(namespace, name).podSandbox;
+    if (!sandbox) throw new EmuError('RUNTIME_FAILED', `pod "${name}" has no running sandbox`);
+    await sandbox.signalAll(signal);
+  }
+
+  /** Signal every process of one container (container-kill: SIGKILL, and the pod restarts it). */
+  async signalContainer(namespace: string, name: string, container: string, signal: NodeJS.Signals): Promise<void> {
+    const running = this.runningPod(namespace, name).container(container);
+    if (!running) throw new EmuError('RUNTIME_FAILED', `container ${container} of pod "${name}" is not running`);
+    await running.signalAll(signal);
+  }
+
+  /** The pod's network namespace (a path for nsenter --net=) and address, for network faults. */
+  podNetwork(namespace: string, name: string): { netns: string; ip: string } {
+    const runtime = this.runningPod(namespace, name);
+    if (this.containerRuntime?.name === 'docker') throw new EmuError('CHAOS_INVALID', `chaos: network faults (partition, netem) need the pod's network namespace, which the docker runtime keeps inside dockerd; run the cluster with --runtime native`);
+    const netns = runtime.podSandbox?.netnsPath;
+    if (!netns || !runtime.status.podIP) throw new EmuError('RUNTIME_FAILED', `pod "${name}" has no network yet`);
+    return { netns, ip: runtime.status.podIP };
+  }
+
+  /** The incarnations whose sandbox is up now. */
+  runningPods(): PodIncarnationRef[] {
+    return [...this.workers.values()].filter((w) => w.sandboxUp).map((w) => ({ namespace: w.pod.metadata.namespace!, name: w.pod.metadata.name, uid: w.uid }));
+  }
+
+  private runningPod(namespace: string, name: string): PodRuntime {
+    const worker = [...this.workers.values()].find((w) => w.pod.metadata.namespace === namespace && w.pod.metadata.name === name && !w.terminating && w.runtime);
+    if (!worker?.runtime || worker.runtime.isTerminating || worker.runtime.status.phase === 'Failed') throw new EmuError('RUNTIME_FAILED', `pod "${name}" is not running`);
+    return worker.runtime;
   }
 
   workerFor(pod: ApiObject): PodWorker | undefined {

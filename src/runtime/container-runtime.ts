@@ -108,6 +108,13 @@ export interface PodSandbox {
   startContainer(config: ContainerConfig): Promise<Container>;
   /** Send a signal to every process of the pod, the sandbox's own included (chaos: pod-kill, pause). */
   signalAll(signal: NodeJS.Signals): Promise<void>;
+  /**
+   * A path inside the node naming the pod's network namespace (for `nsenter
+   * --net=PATH`: chaos's partition and netem rules), while the sandbox lives;
+   * undefined when this runtime's pods are not reachable that way (docker) or
+   * the sandbox is gone.
+   */
+  readonly netnsPath: string | undefined;
   /** Kill whatever is left of the pod, leave the network, free what the sandbox holds. */
   remove(): Promise<void>;
 }

@@ -118,6 +118,11 @@ export class PodRuntime extends EventEmitter<{ change: []; event: [RuntimeEvent]
     return this.sandbox;
   }
 
+  /** Resolves when the pod's sandbox is gone (every process of the pod with it); undefined before it runs. */
+  get exited(): Promise<void> | undefined {
+    return this.sandbox?.exited;
+  }
+
   private async runInitThenContainers(): Promise<void> {
     const inits = this.spec.initContainers;
     for (let i = 0; i < inits.length; i++) {

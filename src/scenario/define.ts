@@ -1,3 +1,4 @@
+import type { ChaosSpec } from '../chaos/plan.ts';
 import type { ScenarioContext } from './context.ts';
 
 /**
@@ -14,6 +15,12 @@ export interface Scenario {
   readyTimeoutSeconds?: number;
   /** Where its pods run, unless `emu run --runtime` or EMU_RUNTIME says otherwise (default native). */
   runtime?: 'native' | 'docker';
+  /**
+   * The fault schedule t.chaos() runs (pods, faults, targets, interval,
+   * duration): declared here so that `emu run FILE --seed N --plan` can print it
+   * without starting anything.
+   */
+  chaos?: ChaosSpec & { seed?: number };
   run: (t: ScenarioContext) => Promise<void>;
 }
 

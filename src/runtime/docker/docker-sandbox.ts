@@ -48,6 +48,13 @@ export class DockerSandbox implements PodSandbox {
     this.exited = runtime.waitForExit(pause.getId()).then(() => undefined);
   }
 
+  /**
+   * The pause container's network namespace is dockerd's to hold: its process is
+   * not in the node's PID namespace, so the node has no path to it (network
+   * faults are refused on this runtime, see chaos/injector.ts).
+   */
+  readonly netnsPath = undefined;
+
   get id(): string {
     return this.pause.getId();
   }

@@ -40,15 +40,24 @@ export class NativeSandbox implements PodSandbox {
     readonly address: PodAddress,
     private readonly netns: string | undefined,
   ) {
-    this.exited = new Promise((resolve) => {
+    this.exited = new Promise<void>((resolve) => {
       if (crun.exitCode !== null || crun.signalCode !== null) return resolve();
       crun.once('exit', () => resolve());
+    }).then(() => {
+      this.gone = true;
     });
   }
 
   get ip(): string {
     return this.address.ip;
   }
+
+  /** The sandbox init's network namespace through /proc, only while it runs (afterwards the PID may be someone else's). */
+  get netnsPath(): string | undefined {
+    return this.gone ? undefined : `/proc/${this.pid}/ns/net`;
+  }
+
+  private gone = false;
 
   /** Start the sandbox and put it on the network. */
   static async start(runtime: NativeRuntime, config: SandboxConfig): Promise<NativeSandbox> {
