@@ -1,0 +1,91 @@
+// Labs 02–06, 10 and 11 walked from their READMEs, one after another on one
+// fresh cluster (their objects have distinct names, so they share it): before
+// each section `emu lab check NN` shows ✗ with a hint naming what to do, after
+// it ✓; one mistake participants really make per lab is caught with a hint
+// pointing at it.
+import { afterAll, describe, expect, it } from 'vitest';
+import { leftovers, ROOT, testHome } from '../helpers/emu-cli.ts';
+import { participantShell, verdicts, walkLab } from '../helpers/lab.ts';
+
+const t = testHome('labs');
+// kubectl's discovery cache goes to the test home, not the machine's.
+const shell = participantShell({ ...t.env, HOME: t.home });
+const lab = (id: string, dir: string) => walkLab(shell, id, `${ROOT}labs/${dir}/README.md`);
+
+afterAll(async () => {
+  await shell.run('emu down --volumes');
+  expect(await leftovers(t.home)).toEqual([]);
+  t.cleanup();
+  shell.cleanup();
+});
+
+describe('lab 02: Deployment or StatefulSet', () => {
+  const l = lab('02', '02-deployment-vs-statefulset');
+
+  it('before anything (no cluster yet) every step is ✗, saying to start one', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗✗']);
+    expect(before.steps[0].hint).toContain('start one with `emu apply -f FILE`');
+  });
+
+  it('sections 1 and 2: the same nginx both ways, names and DNS differ', async () => {
+    await l.step('emu apply -f labs/02-deployment-vs-statefulset/stateless.yaml --wait');
+    await l.step('emu apply -f labs/02-deployment-vs-statefulset/stateful.yaml --wait');
+    expect(await l.step('emu get pvc')).toMatch(/stateless-html\s+Bound/);
+    expect(await l.step('emu exec stateful-0 -- getent hosts stateful-1.stateful')).toMatch(/^10\.244\./);
+    expect(await l.step('emu exec stateful-0 -- getent hosts stateless')).toMatch(/^10\.96\./);
+  });
+
+  it('a wrong step — the stateful page written only in stateful-0 — is caught: the claims are not shared', async () => {
+    expect((await shell.run(`emu exec stateful-0 -- sh -c 'hostname > /usr/share/nginx/html/index.html'`)).exitCode).toBe(0);
+    const caught = await l.check();
+    expect(verdicts(caught.steps)).toBe('✓✓✗✗✗');
+    expect(caught.steps[2].hint).toContain('the claim stateless-html has no page yet');
+    expect(caught.steps[3].hint).toContain('html-stateful-1 has no page: the one you wrote in stateful-0 lives in html-stateful-0 only');
+  });
+
+  it('section 3: one shared page, one page each', async () => {
+    await l.step(`for p in $(emu get pods -l app=stateless -o name); do emu exec \${p#pod/} -- sh -c 'hostname > /usr/share/nginx/html/index.html'; done`);
+    const served = (await l.step(`for p in $(emu get pods -l app=stateless -o name); do emu exec \${p#pod/} -- curl -s localhost; done`)).split('\n');
+    expect(served).toHaveLength(2);
+    expect(served[0]).toBe(served[1]);
+    await l.step(`for i in 0 1; do emu exec stateful-$i -- sh -c 'hostname > /usr/share/nginx/html/index.html'; done`);
+    expect(await l.step('for i in 0 1; do emu exec stateful-$i -- curl -s localhost; done')).toBe('stateful-0\nstateful-1');
+  });
+
+  it('section 4: replaced under a new name, recreated under the same one; every step ✓', async () => {
+    await l.step('emu delete $(emu get pods -l app=stateless -o name | head -n 1)');
+    await l.step('emu delete pod stateful-1');
+    await l.waitReady('stateless', 2);
+    await l.waitReady('stateful', 2);
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓✓']);
+  });
+});
+
+describe('lab 03: Service vs headless Service', () => {
+  const l = lab('03', '03-service-vs-headless');
+
+  it('before: ✗ with the apply command', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/03-service-vs-headless/echo.yaml --wait');
+  });
+
+  it('section 1, then a wrong step — six requests over one kept-alive connection — is caught', async () => {
+    for (const line of l.readme.slice(1, 6)) await l.step(line);
+    const wrong = 'emu exec peer-0 -- curl -s echo echo echo echo echo echo';
+    expect(new Set((await shell.run(wrong)).stdout.split('\n')).size).toBe(1);
+    const caught = await l.check();
+    expect(verdicts(caught.steps)).toBe('✓✗✗');
+    expect(caught.steps[1].hint).toMatch(/^all 6 requests reached echo-\S+: the Service picks a pod per connection, not per request/);
+  });
+
+  it('sections 2 and 3: random pods through the Service, peer-2 by name; every step ✓', async () => {
+    const answers = (await l.step(`emu exec peer-0 -- sh -c 'for i in $(seq 12); do curl -s echo; done'`)).split('\n');
+    expect(answers).toHaveLength(12);
+    expect(await l.step(`emu exec peer-0 -- sh -c 'for i in $(seq 6); do curl -s peer-2.peer; done'`)).toBe(Array(6).fill('peer-2').join('\n'));
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓']);
+  });
+});
