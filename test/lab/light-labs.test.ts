@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { leftovers, ROOT, testHome } from '../helpers/emu-cli.ts';
 import { participantShell, verdicts, walkLab } from '../helpers/lab.ts';
+import { pollUntil } from '../../src/util/deadline.ts';
 
 const t = testHome('labs');
 // kubectl's discovery cache goes to the test home, not the machine's.
@@ -87,5 +88,44 @@ describe('lab 03: Service vs headless Service', () => {
     expect(await l.step(`emu exec peer-0 -- sh -c 'for i in $(seq 6); do curl -s peer-2.peer; done'`)).toBe(Array(6).fill('peer-2').join('\n'));
     const done = await l.check();
     expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓']);
+  });
+});
+
+describe('lab 04: per-pod DNS and the bare headless name', () => {
+  const l = lab('04', '04-per-pod-dns');
+
+  it('before: ✗ with the apply command', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/04-per-pod-dns/es-names.yaml --wait');
+  });
+
+  it('sections 1 and 2: one name per pod; from each pod the bare name reaches that pod itself', async () => {
+    await l.step('emu apply -f labs/04-per-pod-dns/es-names.yaml --wait');
+    expect(await l.step('for i in 0 1 2; do emu exec es-cluster-$i -- curl -s es-headless-service; done')).toBe('es-cluster-0\nes-cluster-1\nes-cluster-2');
+    expect((await l.step('emu exec es-cluster-2 -- dig +short es-headless-service.default.svc.cluster.local')).split('\n')).toHaveLength(3);
+    const after = await l.check();
+    expect(verdicts(after.steps)).toBe('✓✓✗✓');
+    expect(after.steps[2].hint).toContain('emu exec es-cluster-0 -- rm /usr/share/nginx/html/ready');
+  });
+
+  it('a wrong step — deleting es-cluster-0 to take it out — is caught: it comes straight back', async () => {
+    expect((await shell.run('emu delete pod es-cluster-0')).exitCode).toBe(0);
+    await l.waitReady('es-cluster', 3);
+    expect((await shell.run('emu exec es-cluster-0 -- curl -s es-headless-service')).stdout).toBe('es-cluster-0');
+    const caught = await l.check();
+    expect(caught.steps[2].ok).toBe(false);
+    expect(caught.steps[2].hint).toContain('deleting the pod brings it straight back');
+  });
+
+  it('section 3: not Ready, left out of the bare name; Ready again, back in; every step ✓', async () => {
+    await l.step('emu exec es-cluster-0 -- rm /usr/share/nginx/html/ready');
+    await pollUntil('es-cluster-0 answered by another pod', async () => ((await l.step('emu exec es-cluster-0 -- curl -s es-headless-service')).trim() !== 'es-cluster-0' ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    expect(verdicts((await l.check()).steps)).toBe('✗✓✓✗');
+    await l.step('emu exec es-cluster-0 -- touch /usr/share/nginx/html/ready');
+    await l.waitReady('es-cluster', 3);
+    await pollUntil('es-cluster-0 listed again', async () => ((await l.step('emu exec es-cluster-1 -- getent ahostsv4 es-headless-service')).split('\n').filter((x) => x.includes('STREAM')).length === 3 ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
   });
 });
