@@ -10,7 +10,8 @@ import { pollUntil } from '../../src/util/deadline.ts';
 
 const t = testHome('labs');
 // kubectl's discovery cache goes to the test home, not the machine's.
-const shell = participantShell({ ...t.env, HOME: t.home });
+// Crash-loop back-off in tenths of a second: lab 05's restarted container comes back quickly.
+const shell = participantShell({ ...t.env, HOME: t.home, EMU_TIME_SCALE: '0.05' });
 const lab = (id: string, dir: string) => walkLab(shell, id, `${ROOT}labs/${dir}/README.md`);
 
 afterAll(async () => {
@@ -127,5 +128,37 @@ describe('lab 04: per-pod DNS and the bare headless name', () => {
     await pollUntil('es-cluster-0 listed again', async () => ((await l.step('emu exec es-cluster-1 -- getent ahostsv4 es-headless-service')).split('\n').filter((x) => x.includes('STREAM')).length === 3 ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
     const done = await l.check();
     expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
+  });
+});
+
+describe('lab 05: ordinal identity', () => {
+  const l = lab('05', '05-ordinal-identity');
+
+  it('before: ✗ with the apply command; after section 1, step 1 ✓', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/05-ordinal-identity/zk.yaml --wait');
+    await l.step('emu apply -f labs/05-ordinal-identity/zk.yaml --wait');
+    expect(await l.step(`for i in 0 1 2; do emu exec zk-$i -- sh -c 'echo "$(hostname) myid=$(cat /data/myid)"'; done`)).toBe('zk-0 myid=1\nzk-1 myid=2\nzk-2 myid=3');
+  });
+
+  it('a wrong step — restarting zk-1\'s container instead of rescheduling the pod — is caught: same IP', async () => {
+    expect((await shell.run('emu exec zk-1 -- pkill -f /data/boots')).exitCode).toBe(0);
+    await pollUntil('zk-1 restarted in place', async () => ((await l.step('emu exec zk-1 -- cat /data/boots').catch(() => '')).split('\n').length === 2 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+    const caught = await l.check();
+    expect(verdicts(caught.steps)).toBe('✓✗✗');
+    expect(caught.steps[1].hint).toMatch(/^zk-1 started again with the same IP 10\.244\.\S+: its container restarted inside the same pod/);
+  });
+
+  it('sections 2 and 3: rescheduled, same names, new IPs; every step ✓', async () => {
+    await l.step('emu delete pod zk-1');
+    await l.waitReady('zk', 3);
+    const [first, , third] = (await l.step('emu exec zk-1 -- cat /data/boots')).split('\n').map((line) => line.split(' '));
+    expect([first[1], third[1]]).toEqual(['zk-1', 'zk-1']);
+    expect(third[2]).not.toBe(first[2]);
+    await l.step('emu delete pod zk-0 zk-1 zk-2');
+    await l.waitReady('zk', 3);
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓']);
   });
 });
