@@ -162,3 +162,37 @@ describe('lab 05: ordinal identity', () => {
     expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓']);
   });
 });
+
+describe('lab 06: stable, unshared storage', () => {
+  const l = lab('06', '06-stable-storage');
+
+  it('before: ✗ with the apply command', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/06-stable-storage/notes.yaml --wait');
+  });
+
+  it('a wrong step — the owner written to /tmp only — is caught: /tmp is not a volume', async () => {
+    await l.step('emu apply -f labs/06-stable-storage/notes.yaml --wait');
+    expect((await shell.run(`for i in 0 1; do emu exec notes-$i -- sh -c 'hostname > /tmp/owner'; done`)).exitCode).toBe(0);
+    const caught = await l.check();
+    expect(caught.steps[0].ok).toBe(false);
+    expect(caught.steps[0].hint).toContain('notes-0 wrote /tmp/owner, but there is no /data/owner: /tmp is not a volume');
+  });
+
+  it('sections 2–5: kept across reschedule and scaling, shared by the Deployment; every step ✓', async () => {
+    await l.step(`for i in 0 1; do emu exec notes-$i -- sh -c 'hostname > /data/owner; hostname > /tmp/owner'; done`);
+    await l.step('emu delete pod notes-0 notes-1');
+    await l.waitReady('notes', 2);
+    expect(await l.step(`for i in 0 1; do emu exec notes-$i -- sh -c 'echo "/data/owner: $(cat /data/owner)"; echo "/tmp/owner: $(cat /tmp/owner 2>/dev/null || echo gone)"'; done`)).toBe('/data/owner: notes-0\n/tmp/owner: gone\n/data/owner: notes-1\n/tmp/owner: gone');
+    await l.step('emu scale statefulset notes --replicas 1');
+    await l.waitReady('notes', 1);
+    await l.step('emu scale statefulset notes --replicas 2');
+    await l.waitReady('notes', 2);
+    expect((await l.step('emu exec notes-1 -- cat /data/owner')).trim()).toBe('notes-1');
+    await l.step(`for p in $(emu get pods -l app=notes-shared -o name); do emu exec \${p#pod/} -- sh -c 'hostname >> /data/writers'; done`);
+    expect((await l.step('emu exec $(emu get pods -l app=notes-shared -o name | head -n 1 | cut -d/ -f2) -- cat /data/writers')).split('\n')).toHaveLength(2);
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
+  });
+});
