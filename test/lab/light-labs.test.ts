@@ -196,3 +196,33 @@ describe('lab 06: stable, unshared storage', () => {
     expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
   });
 });
+
+describe('lab 10: OrderedReady vs Parallel', () => {
+  const l = lab('10', '10-ordered-scaling');
+
+  it('before: ✗ with the apply command; after section 1, steps 1 and 2 ✓', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/10-ordered-scaling/ordered.yaml --wait');
+    await l.step('emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait');
+    expect(await l.step('emu describe statefulset ordered')).toMatch(/create Pod ordered-0[\s\S]*create Pod ordered-1[\s\S]*create Pod ordered-2/);
+  });
+
+  it('a wrong step — deleting ordered-2 to "scale down" — is caught: it comes straight back', async () => {
+    expect((await shell.run('emu delete pod ordered-2')).exitCode).toBe(0);
+    await l.waitReady('ordered', 3);
+    const caught = await l.check();
+    expect(verdicts(caught.steps)).toBe('✓✓✗');
+    expect(caught.steps[2].hint).toContain('deleting is not scaling');
+  });
+
+  it('section 2: up to 5 in order, down to 2 from the top; every step ✓', async () => {
+    await l.step('emu scale statefulset ordered --replicas 5');
+    await l.waitReady('ordered', 5);
+    await l.step('emu scale statefulset ordered --replicas 2');
+    await l.waitReady('ordered', 2);
+    expect(await l.step('emu describe statefulset ordered')).toMatch(/delete Pod ordered-4[\s\S]*delete Pod ordered-3[\s\S]*delete Pod ordered-2/);
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓']);
+  });
+});
