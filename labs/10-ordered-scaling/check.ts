@@ -13,7 +13,7 @@ const readySince = (pod: Pod) => seconds(pod.status?.conditions?.find((c) => c.t
 
 /** The set's first three pods (or as many as it has after a scale-down, at least two), all Ready. */
 async function firstPods(lab: LabContext, set: string): Promise<Pod[] | string> {
-  if (!(await findObject<StatefulSet>(lab, 'StatefulSet', set))) return `there is no StatefulSet "${set}" yet: \`emu apply -f labs/10-ordered-scaling/${set}.yaml --wait\` (section 1)`;
+  if (!(await findObject<StatefulSet>(lab, 'StatefulSet', set))) return `there is no StatefulSet "${set}" yet: \`emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait\` (section 1)`;
   const pods = (await podsOf(lab, set)).filter((p) => /-[012]$/.test(p.metadata.name));
   if (pods.length < 2 || !pods.every(isReady)) return `${set}'s pods are not all Ready yet: wait for \`emu get pods -l app=${set} -w\``;
   return pods;

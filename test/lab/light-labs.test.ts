@@ -203,7 +203,7 @@ describe('lab 10: OrderedReady vs Parallel', () => {
   it('before: ✗ with the apply command; after section 1, steps 1 and 2 ✓', async () => {
     const before = await l.check();
     expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/10-ordered-scaling/ordered.yaml --wait');
+    expect(before.steps[0].hint).toContain('emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait');
     await l.step('emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait');
     expect(await l.step('emu describe statefulset ordered')).toMatch(/create Pod ordered-0[\s\S]*create Pod ordered-1[\s\S]*create Pod ordered-2/);
   });
