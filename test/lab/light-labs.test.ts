@@ -226,3 +226,45 @@ describe('lab 10: OrderedReady vs Parallel', () => {
     expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓']);
   });
 });
+
+describe('lab 11: partitioned rolling updates and OnDelete, with kubectl', () => {
+  const l = lab('11', '11-rolling-updates');
+  const images = async (app: string) => (await l.step(`kubectl get pods -l app=${app} -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image`)).split('\n').slice(1).map((line) => line.split(/\s+/)[1].split(':')[1]);
+
+  it('before: ✗ with the apply command; section 1', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/11-rolling-updates/canary.yaml --wait');
+    await l.step('emu apply -f labs/11-rolling-updates/canary.yaml --wait');
+    await l.step('emu kubeconfig --merge');
+    expect(await l.step(`kubectl get statefulset canary -o jsonpath='{.spec.updateStrategy}{"\\n"}'`)).toContain('"partition":2');
+  });
+
+  it('section 2: the canary; then a wrong step — partition 1 — is caught: canary-1 updated too', async () => {
+    await l.step('kubectl set image statefulset/canary nginx=registry.k8s.io/nginx-slim:0.24');
+    expect(await l.step('kubectl rollout status statefulset/canary')).toContain('partitioned roll out complete');
+    expect(await images('canary')).toEqual(['0.21', '0.21', '0.24']);
+    expect(verdicts((await l.check()).steps)).toBe('✓✓✗✗');
+    expect((await shell.run(`kubectl patch statefulset canary -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":1}}}}'`)).exitCode).toBe(0);
+    await pollUntil('canary-1 updated', async () => ((await images('canary'))[1] === '0.24' ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+    await l.waitReady('canary', 3);
+    const caught = await l.check();
+    expect(caught.steps[1].ok).toBe(false);
+    expect(caught.steps[1].hint).toContain('canary-1 runs the new image too: the partition is 1');
+  });
+
+  it('sections 3 and 4: partition 0, then OnDelete; every step ✓', async () => {
+    await l.step(`kubectl patch statefulset canary -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'`);
+    await l.step('kubectl rollout status statefulset/canary');
+    await pollUntil('every canary pod updated', async () => ((await images('canary')).join() === '0.24,0.24,0.24' ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+    await l.step('emu apply -f labs/11-rolling-updates/ondelete.yaml --wait');
+    await l.step('kubectl set image statefulset/ondelete nginx=registry.k8s.io/nginx-slim:0.24');
+    expect(await images('ondelete')).toEqual(['0.21', '0.21', '0.21']);
+    await l.step('kubectl delete pod ondelete-1');
+    await l.step('kubectl wait --for=condition=Ready pod/ondelete-1 --timeout=60s');
+    expect(await images('ondelete')).toEqual(['0.21', '0.24', '0.21']);
+    await l.waitReady('canary', 3);
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
+  });
+});
