@@ -3,7 +3,7 @@
 // each section `emu lab check NN` shows ✗ with a hint naming what to do, after
 // it ✓; one mistake participants really make per lab is caught with a hint
 // pointing at it.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, ROOT, testHome } from '../helpers/emu-cli.ts';
 import { participantShell, verdicts, walkLab } from '../helpers/lab.ts';
 import { pollUntil } from '../../src/util/deadline.ts';
@@ -14,6 +14,10 @@ const t = testHome('labs');
 const shell = participantShell({ ...t.env, HOME: t.home, EMU_TIME_SCALE: '0.05' });
 const lab = (id: string, dir: string) => walkLab(shell, id, `${ROOT}labs/${dir}/README.md`);
 
+// A fresh, empty cluster, so each lab's first check already talks to it (lab 01's test covers "no cluster yet").
+beforeAll(async () => {
+  expect((await shell.run('emu up')).exitCode).toBe(0);
+});
 afterAll(async () => {
   await shell.run('emu down --volumes');
   expect(await leftovers(t.home)).toEqual([]);
@@ -24,10 +28,10 @@ afterAll(async () => {
 describe('lab 02: Deployment or StatefulSet', () => {
   const l = lab('02', '02-deployment-vs-statefulset');
 
-  it('before anything (no cluster yet) every step is ✗, saying to start one', async () => {
+  it('before anything every step is ✗, the first says to apply stateless.yaml', async () => {
     const before = await l.check();
     expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗✗']);
-    expect(before.steps[0].hint).toContain('start one with `emu apply -f FILE`');
+    expect(before.steps[0].hint).toContain('emu apply -f labs/02-deployment-vs-statefulset/stateless.yaml --wait');
   });
 
   it('sections 1 and 2: the same nginx both ways, names and DNS differ', async () => {
@@ -229,7 +233,9 @@ describe('lab 10: OrderedReady vs Parallel', () => {
 
 describe('lab 11: partitioned rolling updates and OnDelete, with kubectl', () => {
   const l = lab('11', '11-rolling-updates');
-  const images = async (app: string) => (await l.step(`kubectl get pods -l app=${app} -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image`)).split('\n').slice(1).map((line) => line.split(/\s+/)[1].split(':')[1]);
+  // The README's listing of each set's pods (canary's shows the revision too): the image tag per pod.
+  const revision = (app: string) => (app === 'canary' ? ',REVISION:.metadata.labels.controller-revision-hash' : '');
+  const images = async (app: string) => (await l.step(`kubectl get pods -l app=${app} -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image${revision(app)}`)).split('\n').slice(1).map((line) => line.split(/\s+/)[1].split(':')[1]);
 
   it('before: ✗ with the apply command; section 1', async () => {
     const before = await l.check();
