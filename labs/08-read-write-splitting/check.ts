@@ -34,12 +34,12 @@ export const steps: LabStep[] = [
     async check(lab) {
       for (const pod of ['mysql-0', 'mysql-1']) if (!isReady(await lab.pod(pod))) return fail(`${pod} is not Ready: this lab runs on lab 07's MySQL — finish lab 07, or \`emu apply -f labs/07-role-separation/solution/mysql.yaml --wait\` (section 1)`);
       const config = await findObject<ConfigMap>(lab, 'ConfigMap', 'app');
-      if (!config) return fail('the application is not there yet: `emu apply -f labs/08-read-write-splitting/app.yaml --wait` (section 1)');
+      if (!config) return fail('the application is not there yet: `emu apply -f labs/08-read-write-splitting/config.yaml -f labs/08-read-write-splitting/app.yaml --wait` (section 1)');
       const write = config.data?.WRITE_HOST ?? '';
       if (!PRIMARY.test(write)) {
         const service = await findObject<{ spec?: { clusterIP?: string } }>(lab, 'Service', write.split('.')[0]);
         const what = !service ? 'not a name in this cluster' : service.spec?.clusterIP === 'None' ? 'the bare headless name: every Ready pod, and the resolver picks one (lab 04)' : 'a Service over every mysql pod: each connection goes to a random one, and a replica refuses the write';
-        return fail(`the app's WRITE_HOST is "${write}", ${what} — write to the primary by its pod name: WRITE_HOST: mysql-0.mysql (\`emu apply -f labs/08-read-write-splitting/app.yaml\`)`);
+        return fail(`the app's WRITE_HOST is "${write}", ${what} — write to the primary by its pod name: WRITE_HOST: mysql-0.mysql (\`emu apply -f labs/08-read-write-splitting/config.yaml\`, then \`emu delete pod app\` and apply section 1 again, so the app starts with it)`);
       }
       const reads = (config.data?.READ_HOSTS ?? '').split(/[\s,]+/).filter(Boolean);
       const notReplica = reads.find((h) => !REPLICA.test(h));
