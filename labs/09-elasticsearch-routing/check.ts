@@ -91,6 +91,7 @@ export const steps: LabStep[] = [
     async check(lab) {
       const found = await layout(lab);
       if (typeof found === 'string') return fail(found);
+      if (!found.docs.length) return fail(`index documents first (step 3): ${INDEX_VIA_EACH}`);
       if (!(await findObject(lab, 'Service', 'elasticsearch'))) return fail('there is no Service "elasticsearch": re-apply scenarios/manifests/elasticsearch.yaml');
       const answers = await Promise.all(NODES.map((pod) => es(lab, '/lab/_count', pod, 'elasticsearch')));
       const wrong = answers.find((a) => a?.count !== found.docs.length);
