@@ -63,6 +63,8 @@ export const RESOURCES: readonly ResourceType[] = [
   define('apps/v1', 'ControllerRevision', 'controllerrevisions'),
   define('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', { shortNames: ['pdb'], subresources: ['status'] }),
   define('discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices'),
+  // emu's own: chaos faults in force (src/chaos/fault-object.ts).
+  define('chaos.emu.dev/v1alpha1', 'Fault', 'faults', { subresources: ['status'] }),
 ];
 
 export function groupVersion(type: ResourceType): string {

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ManifestError } from '../errors.ts';
 import { defaultRequestObject, validateRequestObject } from '../manifest/check-request.ts';
 import { defaultPodSpec } from '../manifest/defaults.ts';
+import { FaultStrategy } from '../chaos/fault-object.ts';
 import type { IpPool } from '../network/ip-pool.ts';
 import { byKind } from './resources.ts';
 import { forbidden, invalid, strictDecoding, type FieldError } from './status.ts';
@@ -260,6 +261,7 @@ export function strategies(serviceIPs: IpPool): Map<string, Strategy> {
     ['apps/statefulsets', new StatefulSetStrategy()],
     ['apps/deployments', new ReplicatedPodsStrategy()],
     ['apps/replicasets', new ReplicatedPodsStrategy()],
+    ['chaos.emu.dev/faults', new FaultStrategy()],
   ]);
 }
 

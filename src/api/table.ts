@@ -15,6 +15,7 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.d.ts';
 import { labelSelectorFromObject, labelSelectorString } from './selectors.ts';
 import { since } from './human-duration.ts';
+import type { FaultObject } from '../chaos/fault-object.ts';
 
 /**
  * Server-side Table output (meta.k8s.io/v1 Table), which kubectl asks for with
@@ -507,7 +508,20 @@ const defaultPrinter: Printer<KubeObject> = {
   row: (object) => ({ cells: [nameOf(object), object.metadata?.creationTimestamp ?? ''] }),
 };
 
+const faults: Printer<FaultObject> = {
+  columns: [
+    NAME,
+    column('Fault', 'What the fault does: pod-delete, pod-kill, container-kill, pause, partition, netem.'),
+    column('Targets', 'The pods it targets.'),
+    column('Phase', 'Active (in force), Done (happened at once), Healed or Failed.'),
+    AGE,
+    wide('Message', 'What was done, or why it failed.'),
+  ],
+  row: (fault, now) => ({ cells: [nameOf(fault), fault.spec?.fault ?? '', (fault.spec?.targets ?? []).join(','), fault.status?.phase ?? 'Pending', ageOf(fault, now), fault.status?.message ?? ''] }),
+};
+
 const PRINTERS: Record<string, Printer<never>> = {
+  faults,
   pods,
   statefulsets,
   deployments,

@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { EmuError } from '../errors.ts';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
@@ -39,4 +41,16 @@ export class SeededRandom {
     }
     return out;
   }
+}
+
+/** A fresh seed for a run that was given none (printed, so the run can be replayed). */
+export function drawSeed(): number {
+  return randomInt(0, MAX_SEED + 1);
+}
+
+/** A seed from the command line, or a one-line error naming the option. */
+export function parseSeed(text: string, option: string): number {
+  const seed = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!isSeed(seed)) throw new EmuError('USAGE', `${option} must be a whole number from 0 to ${MAX_SEED}, got "${text}"`);
+  return seed;
 }

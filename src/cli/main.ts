@@ -150,6 +150,8 @@ program
   .argument('<file>', 'scenario .ts file')
   .option('--json [file]', 'write a machine-readable report (to stdout, or to a file)')
   .option('--keep', 'leave the cluster running afterwards for inspection')
+  .option('--seed <n>', "replay the chaos schedule of this seed (default: the scenario's, or a fresh one, printed)")
+  .option('--plan', 'print the chaos schedule as JSON and start nothing')
   .action(async (file, o) => {
     const { runCommand } = await import('./commands/run.ts');
     process.exitCode = await runCommand(file, o);
@@ -201,6 +203,28 @@ lab
     process.exitCode = await labCheckCommand(ref);
   });
 
+program
+  .command('chaos')
+  .description('apply a seeded fault schedule to a running cluster (emu chaos heal: undo every fault in force)')
+  .argument('[action]', 'heal: undo every fault in force')
+  .option('-l, --selector <selector>', 'the pods faults may hit: app=mysql')
+  .option('--faults <faults>', 'pod-delete,pod-kill,container-kill,pause,partition,netem:loss|duplicate|corrupt|bandwidth|delay|reorder')
+  .option('--targets <modes>', 'one,minority,majority,primaries,all,random-halves,majorities-ring (default: one)')
+  .option('--primary <pods>', 'the pods the primaries target mode means: mysql-0')
+  .option('--interval <duration>', 'time from one fault to the next', '10s')
+  .option('--duration <duration>', 'how long the schedule runs', '1m')
+  .option('--fault-duration <duration>', 'how long a pause, partition or netem holds (default: half the interval)')
+  .option('--seed <n>', 'replay the schedule of this seed (default: a fresh one, printed)')
+  .option('--plan', 'print the schedule as JSON and start nothing')
+  .option('-A, --all-namespaces', 'heal: in every namespace')
+  .option(...ns)
+  .action(async (action, o) => {
+    const { chaosCommand, chaosHealCommand } = await import('./commands/chaos.ts');
+    if (action === 'heal') return chaosHealCommand(o);
+    if (action !== undefined) throw new EmuError('USAGE', `unknown chaos action "${action}": emu chaos [heal] --selector … --faults …`);
+    process.exitCode = await chaosCommand(o);
+  });
+
 program.command('__daemon', { hidden: true }).action(async () => {
   const { daemonMain } = await import('./daemon-main.ts');
   await daemonMain();
@@ -212,7 +236,7 @@ program.command('__gateway', { hidden: true }).action(async () => {
   await runGateway(clusterPaths());
 });
 
-program.command('__run-scenario', { hidden: true }).argument('<file>').option('--json [file]').option('--keep').action(async (file, o) => {
+program.command('__run-scenario', { hidden: true }).argument('<file>').option('--json [file]').option('--keep').option('--seed <n>').action(async (file, o) => {
   const { runInNode } = await import('../scenario/run-in-node.ts');
   process.exitCode = await runInNode(file, o);
 });

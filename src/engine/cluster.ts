@@ -3,7 +3,7 @@
  * dependencies handed in, as in Kubernetes itself — the API store (with its
  * per-type strategies), the scheduler, the controllers (StatefulSet,
  * Deployment, ReplicaSet, namespace), the kubelet, the endpoints controller,
- * cluster DNS, the service proxies and the volume provisioner. Everything reads and writes the API;
+ * cluster DNS, the service proxies, the volume provisioner and the fault controller. Everything reads and writes the API;
  * nothing talks to another part directly. It must run inside the node's
  * namespaces (see node/enter-node.ts); the daemon and `emu run` host it there.
  */
@@ -32,6 +32,8 @@ import { VolumeProvisioner } from '../storage/volume-provisioner.ts';
 import type { Progress } from '../util/progress.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
 import { execInPod, type ExecResult } from '../kubelet/exec.ts';
+import { FaultController } from '../chaos/fault-controller.ts';
+import { FaultInjector } from '../chaos/injector.ts';
 
 export interface ClusterOptions extends NodeNetworkOptions {
   paths: ClusterPaths;
@@ -62,6 +64,9 @@ export class Cluster {
   private readonly endpoints: EndpointsController;
   private readonly proxies: ServiceProxies;
   private readonly volumes: VolumeProvisioner;
+  /** Chaos faults on this node's pods (Fault objects are applied by the fault controller). */
+  readonly faults: FaultInjector;
+  private readonly faultController: FaultController;
 
   private constructor(readonly options: ClusterOptions) {
     this.network = new NodeNetwork(options);
@@ -78,6 +83,8 @@ export class Cluster {
     this.dns = new ClusterDns(this.store, options.paths.dns, report('cluster DNS write failed'));
     this.proxies = new ServiceProxies(this.store, this.network, report('service proxy failed'));
     this.volumes = new VolumeProvisioner(this.store, options.paths, report('volume provisioning failed'));
+    this.faults = new FaultInjector({ store: this.store, kubelet: this.kubelet, events: this.events });
+    this.faultController = new FaultController(this.store, this.faults);
   }
 
   get paths(): ClusterPaths {
@@ -104,6 +111,7 @@ export class Cluster {
     cluster.namespaces.start();
     cluster.endpoints.start();
     cluster.proxies.start();
+    cluster.faultController.start();
     return cluster;
   }
 
@@ -210,6 +218,8 @@ export class Cluster {
 
   /** Stop every pod (each with its grace period) and the proxies. The node goes with the process. */
   async shutdown(): Promise<void> {
+    // First undo every fault: a paused pod could not even stop gracefully.
+    await this.faultController.stop();
     this.scheduler.stop();
     await this.statefulSets.stop();
     await this.deployments.stop();

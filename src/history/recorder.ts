@@ -66,6 +66,11 @@ export class HistoryRecorder {
     return this.nextProcessId++;
   }
 
+  /** Nanoseconds since the history began (the clock its operations are on). */
+  now(): number {
+    return Number(this.clock() - this.origin);
+  }
+
   /** Record one operation now; returns it. */
   record(op: Omit<Operation, 'time' | 'index'>): Operation {
     const full: Operation = { ...op, time: Number(this.clock() - this.origin), index: this.ops.length };

@@ -7,6 +7,7 @@
  * outright (force delete) is killed. Container events (Pulled, Created,
  * Started, Killing, BackOff, Unhealthy) go to the event recorder.
  */
+import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.d.ts';
@@ -90,6 +91,9 @@ export class PodWorker {
     runtime.on('change', () => this.changed());
     try {
       await runtime.start();
+      const ref = { namespace: this.pod.metadata.namespace!, name: this.pod.metadata.name, uid: this.uid };
+      this.kubelet.lifecycle.emit('started', ref);
+      void runtime.exited?.then(() => this.kubelet.lifecycle.emit('ended', ref));
     } catch (error) {
       this.event('Warning', 'FailedCreatePodSandBox', (error as Error).message);
       this.kubelet.writeStatus(this, { phase: 'Failed', reason: 'Error', message: (error as Error).message });
@@ -162,8 +166,17 @@ export class PodWorker {
   }
 }
 
+/** One pod incarnation, as the kubelet's lifecycle events name it. */
+export interface PodIncarnationRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
 export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
+  /** `started`: an incarnation's sandbox is up; `ended`: its processes are all gone. */
+  readonly lifecycle = new EventEmitter<{ started: [PodIncarnationRef]; ended: [PodIncarnationRef] }>();
   private watch?: Watch;
   private shuttingDown = false;
 
@@ -182,6 +195,39 @@ export class Kubelet {
   worker(namespace: string, name: string): PodWorker | undefined {
     for (const w of this.workers.values()) if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === name) return w;
     return undefined;
+  }
+
+  /*
+   * What chaos faults may do to a running pod, in one small set so that the
+   * runtime behind it can change without touching the chaos engine.
+   */
+
+  /** Signal every process of the pod at once (pod-kill: SIGKILL; pause: SIGSTOP, then SIGCONT). */
+  signalPod(namespace: string, name: string, signal: NodeJS.Signals): Promise<number> {
+    return this.runningPod(namespace, name).signalAll(signal);
+  }
+
+  /** Signal one container's processes (container-kill: SIGKILL, and the pod restarts it). */
+  signalContainer(namespace: string, name: string, container: string, signal: NodeJS.Signals): Promise<number> {
+    return this.runningPod(namespace, name).signalContainer(container, signal);
+  }
+
+  /** The pod's network namespace (a path for nsenter --net=) and address, for network faults. */
+  podNetwork(namespace: string, name: string): { netns: string; ip: string } {
+    const runtime = this.runningPod(namespace, name);
+    if (!runtime.netnsPath || !runtime.status.podIP) throw new EmuError('RUNTIME_FAILED', `pod "${name}" has no network yet`);
+    return { netns: runtime.netnsPath, ip: runtime.status.podIP };
+  }
+
+  /** The incarnations whose sandbox is up now. */
+  runningPods(): PodIncarnationRef[] {
+    return [...this.workers.values()].filter((w) => w.runtime?.netnsPath).map((w) => ({ namespace: w.pod.metadata.namespace!, name: w.pod.metadata.name, uid: w.uid }));
+  }
+
+  private runningPod(namespace: string, name: string): PodRuntime {
+    const worker = [...this.workers.values()].find((w) => w.pod.metadata.namespace === namespace && w.pod.metadata.name === name && !w.terminating && w.runtime);
+    if (!worker?.runtime || worker.runtime.isTerminating || worker.runtime.status.phase === 'Failed') throw new EmuError('RUNTIME_FAILED', `pod "${name}" is not running`);
+    return worker.runtime;
   }
 
   workerFor(pod: ApiObject): PodWorker | undefined {

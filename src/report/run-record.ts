@@ -30,6 +30,8 @@ export interface FaultSpan {
   applied: number | null;
   /** The nemesis could not tell whether it took effect (info). */
   uncertain: boolean;
+  /** Why, when uncertain. */
+  error?: string;
   /** Held until healed (pause, partition, netem, or any fault the nemesis stopped). */
   lasting: boolean;
 }
@@ -47,6 +49,7 @@ export function faultSpans(history: readonly Operation[]): FaultSpan[] {
       const applied = call.completion?.time ?? null;
       const span: FaultSpan = { fault: value.fault, targets: value.targets, start: call.invoke.time, end: lasting ? null : applied, applied, uncertain: call.type !== 'ok', lasting };
       if (value.params) span.params = value.params;
+      if (call.completion?.error) span.error = call.completion.error;
       spans.push(span);
       open.set(spanKey(value), span);
     } else if (call.f === 'stop') {

@@ -7,6 +7,8 @@ const seconds = (ns: number) => `${(ns / 1e9).toFixed(3)} s`;
 function faultLine(span: FaultSpan): string {
   const when = seconds(span.start).padStart(10);
   const what = `${span.fault}${span.params?.netem ? ` (${String(span.params.netem)})` : ''}`.padEnd(22);
+  // emu's nemesis reports why it could not apply a fault (then nothing of it is in force).
+  if (span.uncertain && span.error && (!span.lasting || span.end === null)) return `  ${when}  ${what} ${span.targets.join(', ').padEnd(24)} not applied: ${span.error}`;
   const end = !span.lasting ? (span.applied === null ? 'never completed' : 'at once') : span.end === null ? 'NOT HEALED' : `healed at ${seconds(span.end)}`;
   return `  ${when}  ${what} ${span.targets.join(', ').padEnd(24)} ${end}${span.uncertain ? ' (uncertain: the nemesis got no answer)' : ''}`;
 }

@@ -6,6 +6,8 @@ import { ContainerProcess, containerEnv, type ContainerExit } from './container-
 import { execInContainer, ProbeLoop, type ProbeSpec } from './probe.ts';
 import type { ContainerStatus, PodStatus, RuntimeContainer, RuntimePodSpec } from './pod-spec.ts';
 import { Sandbox, type PodNetwork } from './sandbox.ts';
+import { EmuError } from '../errors.ts';
+import { processTree, signalPidNamespace, signalQuietly } from '../util/proc.ts';
 
 
 interface Running {
@@ -87,13 +89,45 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
     return { nsenter: run.process.nsenterArgs(), env: containerEnv(spec, this.spec.hostname, this.status.podIP ?? '') };
   }
 
+  /** The pod's network namespace, for network faults (nsenter --net=…); undefined before the sandbox is up. */
+  get netnsPath(): string | undefined {
+    return this.sandbox && !this.terminating ? `/proc/${this.sandbox.initPid}/ns/net` : undefined;
+  }
+
+  /** Resolves when the pod's processes are gone (the sandbox's PID namespace died). */
+  get exited(): Promise<void> | undefined {
+    return this.sandbox?.exited;
+  }
+
+  /**
+   * Send a signal to every process of the pod at once, its init included (chaos:
+   * SIGKILL is a crashed node, SIGSTOP/SIGCONT a frozen one). Returns how many got it.
+   */
+  async signalAll(signal: NodeJS.Signals): Promise<number> {
+    if (!this.sandbox) throw new EmuError('RUNTIME_FAILED', `pod ${this.spec.hostname} has no running sandbox`);
+    return signalPidNamespace(this.sandbox.initPid, signal);
+  }
+
+  /**
+   * Send a signal to one container's processes — its main process and every
+   * descendant, at once, as a runtime signals a container's cgroup (chaos:
+   * container-kill → the container restarts). Returns how many got it.
+   */
+  async signalContainer(container: string, signal: NodeJS.Signals): Promise<number> {
+    const run = this.running.get(container);
+    if (!run?.process.mainPid) throw new EmuError('RUNTIME_FAILED', `container ${container} of pod ${this.spec.hostname} is not running`);
+    const tree = await processTree(run.process.mainPid);
+    for (const pid of tree) signalQuietly(pid, signal);
+    return tree.length;
+  }
+
   private async runInitThenContainers(): Promise<void> {
     const inits = this.spec.initContainers;
     for (let i = 0; i < inits.length; i++) {
       this.status.reason = `Init:${i}/${inits.length}`;
       this.changed();
       for (;;) {
-        if (this.terminating) return;
+        if (this.terminating || this.sandboxGone) return;
         const status = this.status.initContainerStatuses[i];
         const exit = await this.runToCompletion(inits[i], status);
         if (this.terminating) return;
@@ -150,8 +184,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
 
   private readonly launching = new Set<Promise<ContainerProcess>>();
 
+  private sandboxGone = false;
+
   private async startContainer(spec: RuntimeContainer, status: ContainerStatus): Promise<void> {
-    if (this.terminating) return;
+    if (this.terminating || this.sandboxGone) return;
     const process = await this.launch(spec, status);
     const run: Running = { process, probes: [], stopping: false };
     this.running.set(spec.name, run);
@@ -227,7 +263,7 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   private afterDelay(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
-      if (!this.terminating) fn();
+      if (!this.terminating && !this.sandboxGone) fn();
     }, ms);
     this.restartTimers.add(timer);
   }
@@ -261,6 +297,10 @@ export class PodRuntime extends EventEmitter<{ change: [] }> {
   }
 
   private onSandboxExit(): void {
+    this.sandboxGone = true;
+    // Never start a container again: nsenter into a dead sandbox's PID could
+    // enter whatever process has that number now (the node itself).
+    for (const timer of this.restartTimers) clearTimeout(timer);
     if (this.terminating) return;
     // The pod's process tree vanished under us (killed from outside): as with a
     // lost node, the pod is Failed and the controller replaces it.

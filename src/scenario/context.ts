@@ -9,6 +9,12 @@ import { pollUntil } from '../util/deadline.ts';
 import type { Progress } from '../util/progress.ts';
 import { check } from './assertions.ts';
 import type { StepResult } from './report.ts';
+import { ChaosSession, type ChaosOptions } from './chaos-session.ts';
+import type { ChaosSpec } from '../chaos/plan.ts';
+import type { ChaosRun } from '../chaos/chaos-run.ts';
+import type { CheckResult } from '../check/result.ts';
+import type { CheckRunner } from '../check/runner.ts';
+import type { ClientProcess, HistoryRecorder } from '../history/recorder.ts';
 
 /** A pod as a scenario sees it. */
 export interface PodSnapshot {
@@ -37,13 +43,47 @@ export class ScenarioContext {
   readonly steps: StepResult[] = [];
   private failed = false;
 
+  /** History, schedules and checkers (see chaos-session.ts). */
+  readonly session: ChaosSession;
+
   constructor(
     readonly engine: Cluster,
     private readonly progress: Progress,
     private readonly onStep: (step: StepResult) => void,
     readonly namespace = 'default',
+    chaos: { spec?: ChaosSpec & { seed?: number }; seed?: number; onLine?: (line: string) => void } = {},
   ) {
     this.api = new LocalApi(engine.store);
+    this.session = new ChaosSession(engine, this.api, namespace, chaos.spec, chaos.seed, chaos.onLine ?? (() => {}));
+  }
+
+  /** The run's operation history (Jepsen's vocabulary; see history/operation.ts). */
+  get history(): HistoryRecorder {
+    return this.session.history;
+  }
+
+  /** A client process of the history: wrap each call in client.call({ f, key, value }, () => …). */
+  client(): ClientProcess {
+    return this.session.client();
+  }
+
+  /**
+   * Start the scenario's seeded fault schedule (defineScenario({ chaos }), fields
+   * overridable here) while the steps' clients work; `await run.done` for its end.
+   * `emu run FILE --seed N` replays it.
+   */
+  chaos(options?: ChaosOptions): Promise<ChaosRun> {
+    return this.session.chaos(options);
+  }
+
+  /** The checkers, on a pool of worker threads. */
+  get checks(): CheckRunner {
+    return this.session.checks;
+  }
+
+  /** Keep a checker's result for the report; invalid fails the step, showing the witness. */
+  verdict(result: CheckResult): CheckResult {
+    return this.session.verdict(result);
   }
 
   /** A named step: ✓ when fn resolves, ✗ (with expected/actual) when it throws. Later steps are skipped after a failure. */

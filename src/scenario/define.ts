@@ -1,3 +1,4 @@
+import type { ChaosSpec } from '../chaos/plan.ts';
 import type { ScenarioContext } from './context.ts';
 
 /**
@@ -12,6 +13,12 @@ export interface Scenario {
   waitForReady?: boolean;
   /** Seconds allowed for the initial readiness (default 300). */
   readyTimeoutSeconds?: number;
+  /**
+   * The fault schedule t.chaos() runs (pods, faults, targets, interval,
+   * duration): declared here so that `emu run FILE --seed N --plan` can print it
+   * without starting anything.
+   */
+  chaos?: ChaosSpec & { seed?: number };
   run: (t: ScenarioContext) => Promise<void>;
 }
 

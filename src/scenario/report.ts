@@ -12,6 +12,10 @@ export interface ScenarioReport {
   passed: boolean;
   durationMs: number;
   steps: StepResult[];
+  /** With chaos: the schedule's seed, and where the history and the HTML timeline were written. */
+  seed?: number;
+  history?: string;
+  timeline?: string;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;

@@ -1,5 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { formatRunSummary } from '../report/summary.ts';
+import { writeRunFiles } from '../report/write-run.ts';
 import { Cluster } from '../engine/cluster.ts';
 import { clusterPaths } from '../engine/cluster-paths.ts';
 import { applyObjects } from '../client/apply.ts';
@@ -13,6 +16,8 @@ import { formatStep, formatSummary, type ScenarioReport } from './report.ts';
 export interface RunOptions {
   json?: boolean | string;
   keep?: boolean;
+  /** The chaos schedule's seed (from --seed). */
+  seed?: string;
 }
 
 /**
@@ -47,7 +52,7 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
 
   print(`emu run ${path} — ${scenario.name}`);
   print(`  (inspect while it runs: emu --cluster ${paths.name} get pods -o wide)`);
-  const t = new ScenarioContext(cluster, progress, (step) => print(formatStep(step)));
+  const t = new ScenarioContext(cluster, progress, (step) => print(formatStep(step)), 'default', { spec: scenario.chaos, seed: options.seed === undefined ? undefined : Number(options.seed), onLine: print });
   const sets = manifests.filter((m) => m.object.kind === 'StatefulSet');
   await t.step(`apply ${manifests.length} objects; ${sets.map((s) => s.object.metadata.name).join(', ')} Ready`, async () => {
     await applyObjects(t.api, manifests.map((m) => m.object as unknown as ApiObject));
@@ -62,8 +67,21 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
       await t.step('scenario code outside steps', () => Promise.reject(error));
     }
   }
+  await t.session.close();
   const report: ScenarioReport = { scenario: scenario.name, file, passed: t.passed && t.steps.every((s) => s.status === 'passed'), durationMs: performance.now() - started, steps: t.steps };
+  if (t.session.used) {
+    const record = t.session.record(scenario.name);
+    print(formatRunSummary(record));
+    const dir = typeof options.json === 'string' ? dirname(resolve(options.json)) : join(dirname(paths.root), '..', 'runs', paths.name);
+    await mkdir(dir, { recursive: true });
+    const files = await writeRunFiles(dir, record);
+    report.seed = record.seed;
+    report.history = files.history;
+    report.timeline = files.timeline;
+    print(`history: ${files.history}\ntimeline: ${files.timeline}`);
+  }
   print(formatSummary(report));
+  if (!report.passed && t.session.seed !== undefined) print(`replay: emu run ${path} --seed ${t.session.seed}`);
   if (jsonToStdout) console.log(JSON.stringify(report, null, 2));
   else if (typeof options.json === 'string') await writeFile(options.json, JSON.stringify(report, null, 2));
   const exitCode = report.passed ? 0 : 1;
