@@ -1,7 +1,8 @@
-// Labs 07 and 08 walked from their READMEs on one fresh cluster with real
+// Labs 07, 08 and 12 walked from their READMEs on one fresh cluster with real
 // MariaDB: the participant writes lab 07's init container (the test writes
 // what a participant would, first with the classic mistake — the same file
-// copied for every ordinal), then lab 08 runs an application on that MySQL.
+// copied for every ordinal), lab 08 runs an application on that MySQL, and
+// lab 12 kills its primary under load and checks the history.
 // Before each section `emu lab check NN` shows ✗ with a hint; after it ✓.
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,6 +111,40 @@ describe('lab 08: read/write splitting by pod name', () => {
     await pollUntil('the replica caught up', async () => (/rows=3$/.test(await l.step('emu exec app -- /app/app.sh read')) ? true : undefined), { timeoutMs: 30_000, intervalMs: 200 });
     // Each of ten writes lands on the replica with probability ½; run the README's loop again in the rare case none did.
     await pollUntil('a write refused', async () => (/write failed mysql-any ERROR 1290/.test(await l.step(throughService)) ? true : undefined), { timeoutMs: 120_000, intervalMs: 0 });
+    const done = await l.check();
+    expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
+  });
+});
+
+describe('lab 12: chaos — the primary killed under load, the checker\'s verdict', () => {
+  const l = walkLab(shell, '12', `${ROOT}labs/12-chaos/README.md`);
+
+  it('before: ✗ with the load\'s apply command; section 1 starts the load', async () => {
+    const before = await l.check();
+    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
+    expect(before.steps[0].hint).toContain('emu apply -f labs/12-chaos/load.yaml');
+    await l.step('emu apply -f labs/12-chaos/load.yaml');
+    await pollUntil('20 acknowledged adds', async () => ((await l.check()).steps[0].ok ? true : undefined), { timeoutMs: 60_000, intervalMs: 500 });
+    expect(await l.step('emu exec load -- tail -n 4 /history/history.jsonl')).toMatch(/^\{"type":"(invoke|ok)","f":"(add|read)"/);
+  });
+
+  it('a wrong aim — faults on the replica mysql-1 — is caught: the primary was never hit', async () => {
+    const wrong = await shell.run('emu chaos --selector statefulset.kubernetes.io/pod-name=mysql-1 --faults pod-kill --interval 2s --duration 4s');
+    expect(wrong.exitCode, wrong.stderr).toBe(0);
+    await l.waitReady('mysql', 2);
+    const caught = await l.check();
+    expect(verdicts(caught.steps)).toBe('✓✗✗✓');
+    expect(caught.steps[1].hint).toContain('the faults hit mysql-1 only, not the primary');
+  });
+
+  it('sections 2 and 3: mysql-0 killed under load; stopped, copied, checked — valid; every step ✓', async () => {
+    expect(await l.step('emu chaos --selector app=mysql --faults pod-kill --targets primaries --primary mysql-0 --interval 5s --duration 30s --seed 7 --plan')).toContain('"targets":["mysql-0"]');
+    expect(await l.step('emu chaos --selector app=mysql --faults pod-kill --targets primaries --primary mysql-0 --interval 5s --duration 30s')).toMatch(/faults applied, 0 failed; nothing left in force/);
+    await l.waitReady('mysql', 2);
+    await l.step('emu exec load -- touch /history/stop');
+    await pollUntil('the final read', async () => (/load: stopped after \d+ adds/.test(await l.step('emu logs load')) ? true : undefined), { timeoutMs: 60_000, intervalMs: 500 });
+    await l.step('emu exec load -- cat /history/history.jsonl > history.jsonl');
+    expect(await l.step('emu check --model set-full history.jsonl')).toMatch(/^✓ set-full: valid — \d+ elements: \d+ stable, 0 lost/);
     const done = await l.check();
     expect([done.exitCode, verdicts(done.steps)]).toEqual([0, '✓✓✓✓']);
   });
