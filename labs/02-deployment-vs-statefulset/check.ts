@@ -3,7 +3,7 @@
 // ✓ line in README.md.
 import { join } from 'node:path';
 import type { Deployment, StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
-import { fail, findObject, isReady, pass, podsOf, readText, replicaSetCreations, resolveIn, statefulSetActions, type LabContext, type LabStep } from 'emu';
+import { fail, findObject, notAllReady, pass, podsOf, readText, replicaSetCreations, resolveIn, statefulSetActions, type LabStep } from 'emu';
 
 const DIR = 'labs/02-deployment-vs-statefulset';
 const PAGE = 'index.html';
@@ -12,18 +12,12 @@ const WRITE_STATEFUL = `for i in 0 1; do emu exec stateful-$i -- sh -c 'hostname
 /** `stateless-<pod-template-hash>-<5 random>` */
 const DEPLOYMENT_POD = /^stateless-[a-z0-9]+-[a-z0-9]{5}$/;
 
-async function readyPods(lab: LabContext, app: string, want: number): Promise<string | undefined> {
-  const pods = await podsOf(lab, app);
-  const ready = pods.filter(isReady).length;
-  return ready === want && pods.length === want ? undefined : `${app} has ${ready} Ready pod(s) of ${want}: wait for \`emu get pods -w\``;
-}
-
 export const steps: LabStep[] = [
   {
     title: 'stateless runs 2 interchangeable replicas, stateless-<hash>-<random>, mounting the one claim stateless-html behind one Service name',
     async check(lab) {
       if (!(await findObject<Deployment>(lab, 'Deployment', 'stateless'))) return fail(`there is no Deployment "stateless" yet: \`emu apply -f ${DIR}/stateless.yaml --wait\` (section 1)`);
-      const waiting = await readyPods(lab, 'stateless', 2);
+      const waiting = await notAllReady(lab, 'stateless', 2);
       if (waiting) return fail(waiting);
       const pods = await podsOf(lab, 'stateless');
       const odd = pods.find((p) => !DEPLOYMENT_POD.test(p.metadata.name));
@@ -40,7 +34,7 @@ export const steps: LabStep[] = [
     title: 'stateful runs stateful-0 and stateful-1, each with its own claim html-stateful-N and its own name stateful-N.stateful',
     async check(lab) {
       if (!(await findObject<StatefulSet>(lab, 'StatefulSet', 'stateful'))) return fail(`there is no StatefulSet "stateful" yet: \`emu apply -f ${DIR}/stateful.yaml --wait\` (section 1)`);
-      const waiting = await readyPods(lab, 'stateful', 2);
+      const waiting = await notAllReady(lab, 'stateful', 2);
       if (waiting) return fail(waiting);
       for (const i of [0, 1]) {
         const pod = await lab.pod(`stateful-${i}`);

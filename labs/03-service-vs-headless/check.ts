@@ -2,24 +2,22 @@
 // random pod; a headless Service gives each pod of a StatefulSet a name. The
 // checks read nginx's access logs: who actually answered your curls.
 import type { Deployment, StatefulSet } from 'kubernetes-types/apps/v1.d.ts';
-import { curlRequests, fail, findObject, isReady, pass, podsOf, resolveIn, type LabContext, type LabStep } from 'emu';
+import { curlRequests, fail, findObject, notAllReady, pass, podsOf, resolveIn, type LabContext, type LabStep } from 'emu';
 
 const DIR = 'labs/03-service-vs-headless';
 const THROUGH_SERVICE = `emu exec peer-0 -- sh -c 'for i in $(seq 12); do curl -s echo; done'`;
 const BY_NAME = `emu exec peer-0 -- sh -c 'for i in $(seq 6); do curl -s peer-2.peer; done'`;
 
-async function allReady(lab: LabContext, app: string, kind: string, want: number): Promise<string | undefined> {
+async function notThere(lab: LabContext, app: string, kind: string, want: number): Promise<string | undefined> {
   if (!(await findObject<Deployment | StatefulSet>(lab, kind, app))) return `there is no ${kind} "${app}" yet: \`emu apply -f ${DIR}/${app}.yaml --wait\` (section 1)`;
-  const pods = await podsOf(lab, app);
-  const ready = pods.filter(isReady).length;
-  return ready === want && pods.length === want ? undefined : `${app} has ${ready} Ready pod(s) of ${want}: wait for \`emu get pods -w\``;
+  return notAllReady(lab, app, want);
 }
 
 export const steps: LabStep[] = [
   {
     title: 'echo runs 3 replicas behind the Service echo, one virtual IP; peer runs peer-0..2 behind the headless Service peer',
     async check(lab) {
-      const problem = (await allReady(lab, 'echo', 'Deployment', 3)) ?? (await allReady(lab, 'peer', 'StatefulSet', 3));
+      const problem = (await notThere(lab, 'echo', 'Deployment', 3)) ?? (await notThere(lab, 'peer', 'StatefulSet', 3));
       if (problem) return fail(problem);
       const service = await findObject<{ spec?: { clusterIP?: string } }>(lab, 'Service', 'echo');
       const echo = await resolveIn(lab, 'peer-0', 'echo');

@@ -24,6 +24,13 @@ export async function podsOf(lab: LabContext, app: string): Promise<LabPod[]> {
   return items.filter((p) => !p.metadata.deletionTimestamp).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, undefined, { numeric: true }));
 }
 
+/** Why the pods labelled `app=<app>` are not exactly `want` Ready pods (a hint), or undefined when they are. */
+export async function notAllReady(lab: LabContext, app: string, want: number): Promise<string | undefined> {
+  const pods = await podsOf(lab, app);
+  const ready = pods.filter(isReady).length;
+  return ready === want && pods.length === want ? undefined : `${app} has ${ready} Ready pod(s) of ${want}: wait for \`emu get pods -l app=${app} -w\``;
+}
+
 /** A workload object (`StatefulSet`, `Deployment`, `Service`, `ConfigMap`…) by name, or undefined. */
 export async function findObject<T>(lab: LabContext, kind: string, name: string): Promise<(T & ApiObject) | undefined> {
   return (await lab.api()).find<T & ApiObject>(byKind(kind)!, lab.namespace, name);

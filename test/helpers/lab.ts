@@ -1,8 +1,9 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { pollUntil } from '../../src/util/deadline.ts';
-import { ROOT, type CliResult } from './emu-cli.ts';
+import { leftovers, ROOT, testHome, type CliResult } from './emu-cli.ts';
 
 /** Every command line of a lab README's ```sh blocks, without its trailing `# comment`. */
 export function readmeCommands(readme: string): string[] {
@@ -56,6 +57,8 @@ export interface LabWalk {
   step(line: string): Promise<string>;
   /** `emu lab check NN`, parsed. */
   check(): Promise<{ exitCode: number; steps: CheckedStep[]; stdout: string }>;
+  /** `emu lab check NN` before the lab's first step: exit 1, every step ✗, the first hint naming `command`. */
+  expectNothingDone(command: string): Promise<void>;
   /** Poll (bounded) until the pods labelled `app=<app>` are exactly `n`, all Ready and none terminating. */
   waitReady(app: string, n: number): Promise<void>;
   /** Run a README line until its output is `expected` (bounded): a fresh pod answering, a rollout landing. */
@@ -78,6 +81,13 @@ export function walkLab(shell: { run: (line: string) => Promise<CliResult> }, id
       const r = await shell.run(`emu lab check ${id}`);
       return { exitCode: r.exitCode, steps: parseLabCheck(r.stdout), stdout: r.stdout };
     },
+    async expectNothingDone(command) {
+      const before = await this.check();
+      expect(before.exitCode).toBe(1);
+      expect(before.steps.length).toBeGreaterThan(0);
+      expect(verdicts(before.steps)).toBe('✗'.repeat(before.steps.length));
+      expect(before.steps[0].hint).toContain(command);
+    },
     async waitReady(app, n) {
       await pollUntil(`${n} Ready pods app=${app}`, async () => {
         const r = await shell.run(`emu get pods -l app=${app} -o json`);
@@ -93,4 +103,26 @@ export function walkLab(shell: { run: (line: string) => Promise<CliResult> }, id
       });
     },
   };
+}
+
+/**
+ * The cluster of a lab test file: its own emu home, started empty before the
+ * tests (so each lab's first check already talks to it) and torn down after
+ * them with nothing left running. The participant's shell has HOME in that home
+ * (kubectl's caches stay there), `env` on top, and `cwd` as working directory
+ * (default: the repository).
+ */
+export function labCluster(prefix: string, options: { env?: Record<string, string>; cwd?: string } = {}): ReturnType<typeof participantShell> {
+  const t = testHome(prefix);
+  const shell = participantShell({ ...t.env, HOME: t.home, ...options.env }, { cwd: options.cwd });
+  beforeAll(async () => {
+    expect((await shell.run('emu up')).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    await shell.run('emu down --volumes');
+    expect(await leftovers(t.home)).toEqual([]);
+    t.cleanup();
+    shell.cleanup();
+  });
+  return shell;
 }

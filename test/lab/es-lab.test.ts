@@ -2,30 +2,17 @@
 // Elasticsearch nodes: before each section `emu lab check 09` shows ✗ with a
 // hint, after it ✓; an index created with one shard — nothing to route — is
 // caught with a hint to delete it and create it with three.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, ROOT, testHome } from '../helpers/emu-cli.ts';
-import { participantShell, verdicts, walkLab } from '../helpers/lab.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/emu-cli.ts';
+import { labCluster, verdicts, walkLab } from '../helpers/lab.ts';
 
-const t = testHome('labes');
-const shell = participantShell(t.env);
+const shell = labCluster('labes');
 const l = walkLab(shell, '09', `${ROOT}labs/09-elasticsearch-routing/README.md`);
 const create = `emu exec es-cluster-0 -- curl -s -X PUT localhost:9200/lab -H 'content-type: application/json' -d '{"settings":{"number_of_shards":3,"number_of_replicas":0}}'`;
 
-beforeAll(async () => {
-  expect((await shell.run('emu up')).exitCode).toBe(0);
-});
-afterAll(async () => {
-  await shell.run('emu down --volumes');
-  expect(await leftovers(t.home)).toEqual([]);
-  t.cleanup();
-  shell.cleanup();
-});
-
 describe('lab 09: Elasticsearch routing', () => {
   it('before: every step ✗, the first says to apply the Elasticsearch manifest', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f scenarios/manifests/elasticsearch.yaml --wait');
+    await l.expectNothingDone('emu apply -f scenarios/manifests/elasticsearch.yaml --wait');
   });
 
   it('section 1, then a wrong index — one shard — is caught with a hint to recreate it with three', async () => {

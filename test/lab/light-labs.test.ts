@@ -3,35 +3,20 @@
 // each section `emu lab check NN` shows ✗ with a hint naming what to do, after
 // it ✓; one mistake participants really make per lab is caught with a hint
 // pointing at it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, ROOT, testHome } from '../helpers/emu-cli.ts';
-import { participantShell, verdicts, walkLab } from '../helpers/lab.ts';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/emu-cli.ts';
+import { labCluster, verdicts, walkLab } from '../helpers/lab.ts';
 import { pollUntil } from '../../src/util/deadline.ts';
 
-const t = testHome('labs');
-// kubectl's discovery cache goes to the test home, not the machine's.
 // Crash-loop back-off in tenths of a second: lab 05's restarted container comes back quickly.
-const shell = participantShell({ ...t.env, HOME: t.home, EMU_TIME_SCALE: '0.05' });
+const shell = labCluster('labs', { env: { EMU_TIME_SCALE: '0.05' } });
 const lab = (id: string, dir: string) => walkLab(shell, id, `${ROOT}labs/${dir}/README.md`);
-
-// A fresh, empty cluster, so each lab's first check already talks to it (lab 01's test covers "no cluster yet").
-beforeAll(async () => {
-  expect((await shell.run('emu up')).exitCode).toBe(0);
-});
-afterAll(async () => {
-  await shell.run('emu down --volumes');
-  expect(await leftovers(t.home)).toEqual([]);
-  t.cleanup();
-  shell.cleanup();
-});
 
 describe('lab 02: Deployment or StatefulSet', () => {
   const l = lab('02', '02-deployment-vs-statefulset');
 
   it('before anything every step is ✗, the first says to apply stateless.yaml', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/02-deployment-vs-statefulset/stateless.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/02-deployment-vs-statefulset/stateless.yaml --wait');
   });
 
   it('sections 1 and 2: the same nginx both ways, names and DNS differ', async () => {
@@ -73,9 +58,7 @@ describe('lab 03: Service vs headless Service', () => {
   const l = lab('03', '03-service-vs-headless');
 
   it('before: ✗ with the apply command', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/03-service-vs-headless/echo.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/03-service-vs-headless/echo.yaml --wait');
   });
 
   it('section 1, then a wrong step — six requests over one kept-alive connection — is caught', async () => {
@@ -100,9 +83,7 @@ describe('lab 04: per-pod DNS and the bare headless name', () => {
   const l = lab('04', '04-per-pod-dns');
 
   it('before: ✗ with the apply command', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/04-per-pod-dns/es-names.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/04-per-pod-dns/es-names.yaml --wait');
   });
 
   it('sections 1 and 2: one name per pod; from each pod the bare name reaches that pod itself', async () => {
@@ -139,9 +120,7 @@ describe('lab 05: ordinal identity', () => {
   const l = lab('05', '05-ordinal-identity');
 
   it('before: ✗ with the apply command; after section 1, step 1 ✓', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/05-ordinal-identity/zk.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/05-ordinal-identity/zk.yaml --wait');
     await l.step('emu apply -f labs/05-ordinal-identity/zk.yaml --wait');
     expect(await l.step(`for i in 0 1 2; do emu exec zk-$i -- sh -c 'echo "$(hostname) myid=$(cat /data/myid)"'; done`)).toBe('zk-0 myid=1\nzk-1 myid=2\nzk-2 myid=3');
   });
@@ -171,9 +150,7 @@ describe('lab 06: stable, unshared storage', () => {
   const l = lab('06', '06-stable-storage');
 
   it('before: ✗ with the apply command', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/06-stable-storage/notes.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/06-stable-storage/notes.yaml --wait');
   });
 
   it('a wrong step — the owner written to /tmp only — is caught: /tmp is not a volume', async () => {
@@ -205,9 +182,7 @@ describe('lab 10: OrderedReady vs Parallel', () => {
   const l = lab('10', '10-ordered-scaling');
 
   it('before: ✗ with the apply command; after section 1, steps 1 and 2 ✓', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait');
     await l.step('emu apply -f labs/10-ordered-scaling/ordered.yaml -f labs/10-ordered-scaling/parallel.yaml --wait');
     expect(await l.step('emu describe statefulset ordered')).toMatch(/create Pod ordered-0[\s\S]*create Pod ordered-1[\s\S]*create Pod ordered-2/);
   });
@@ -238,9 +213,7 @@ describe('lab 11: partitioned rolling updates and OnDelete, with kubectl', () =>
   const images = async (app: string) => (await l.step(`kubectl get pods -l app=${app} -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image${revision(app)}`)).split('\n').slice(1).map((line) => line.split(/\s+/)[1].split(':')[1]);
 
   it('before: ✗ with the apply command; section 1', async () => {
-    const before = await l.check();
-    expect([before.exitCode, verdicts(before.steps)]).toEqual([1, '✗✗✗✗']);
-    expect(before.steps[0].hint).toContain('emu apply -f labs/11-rolling-updates/canary.yaml --wait');
+    await l.expectNothingDone('emu apply -f labs/11-rolling-updates/canary.yaml --wait');
     await l.step('emu apply -f labs/11-rolling-updates/canary.yaml --wait');
     await l.step('emu kubeconfig --merge');
     expect(await l.step(`kubectl get statefulset canary -o jsonpath='{.spec.updateStrategy}{"\\n"}'`)).toContain('"partition":2');
