@@ -119,10 +119,15 @@ export function labCluster(prefix: string, options: { env?: Record<string, strin
     expect((await shell.run('emu up')).exitCode).toBe(0);
   });
   afterAll(async () => {
-    await shell.run('emu down --volumes');
-    expect(await leftovers(t.home)).toEqual([]);
-    t.cleanup();
-    shell.cleanup();
+    try {
+      const down = await shell.run('emu down --volumes');
+      expect(down.exitCode, `emu down --volumes:\n${down.stdout}\n${down.stderr}`).toBe(0);
+      expect(await leftovers(t.home)).toEqual([]);
+    } finally {
+      // Whatever went wrong above, no cluster outlives the file.
+      t.cleanup();
+      shell.cleanup();
+    }
   });
   return shell;
 }
