@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -109,12 +109,15 @@ export function walkLab(shell: { run: (line: string) => Promise<CliResult> }, id
  * The cluster of a lab test file: its own emu home, started empty before the
  * tests (so each lab's first check already talks to it) and torn down after
  * them with nothing left running. The participant's shell has HOME in that home
- * (kubectl's caches stay there), `env` on top, and `cwd` as working directory
- * (default: the repository).
+ * (kubectl's caches stay there) and `env` on top. It works in the repository,
+ * or with `workdir`, in a directory of its own that holds the repository's
+ * labs/ and whatever the participant writes (`cwd`), removed with the cluster.
  */
-export function labCluster(prefix: string, options: { env?: Record<string, string>; cwd?: string } = {}): ReturnType<typeof participantShell> {
+export function labCluster(prefix: string, options: { env?: Record<string, string>; workdir?: boolean } = {}): ReturnType<typeof participantShell> & { cwd: string } {
   const t = testHome(prefix);
-  const shell = participantShell({ ...t.env, HOME: t.home, ...options.env }, { cwd: options.cwd });
+  const cwd = options.workdir ? mkdtempSync(`/var/tmp/emu-test-${prefix}-cwd-`) : ROOT;
+  if (options.workdir) symlinkSync(`${ROOT}labs`, join(cwd, 'labs'));
+  const shell = participantShell({ ...t.env, HOME: t.home, ...options.env }, { cwd });
   beforeAll(async () => {
     expect((await shell.run('emu up')).exitCode).toBe(0);
   });
@@ -127,7 +130,8 @@ export function labCluster(prefix: string, options: { env?: Record<string, strin
       // Whatever went wrong above, no cluster outlives the file.
       t.cleanup();
       shell.cleanup();
+      if (options.workdir) rmSync(cwd, { recursive: true, force: true });
     }
   });
-  return shell;
+  return { ...shell, cwd };
 }

@@ -4,17 +4,16 @@
 // copied for every ordinal), lab 08 runs an application on that MySQL, and
 // lab 12 kills its primary under load and checks the history.
 // Before each section `emu lab check NN` shows ✗ with a hint; after it ✓.
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/emu-cli.ts';
 import { labCluster, verdicts, walkLab } from '../helpers/lab.ts';
 import { pollUntil } from '../../src/util/deadline.ts';
 
-// The participant's working directory: the repository's labs/, and room for their own my-mysql.yaml.
-const cwd = mkdtempSync('/var/tmp/emu-test-labsql-cwd-');
-symlinkSync(`${ROOT}labs`, join(cwd, 'labs'));
-const shell = labCluster('labsql', { cwd });
+// The participant works in a directory of their own: the repository's labs/, and their own my-mysql.yaml.
+const shell = labCluster('labsql', { workdir: true });
+const { cwd } = shell;
 const LAB07 = `${ROOT}labs/07-role-separation`;
 
 /** What a participant writes into my-mysql.yaml where the comment says: the init container. */
@@ -26,10 +25,6 @@ function writeInitContainer(init: string): void {
 }
 
 const confFiles = 'for i in 0 1; do emu exec mysql-$i -c mysql -- ls /etc/mysql/conf.d; done';
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
 
 describe('lab 07: role separation with one image', () => {
   const l = walkLab(shell, '07', `${LAB07}/README.md`);
