@@ -47,3 +47,5 @@ export { timelineHtml } from './report/timeline-html.ts';
 export { writeRunFiles, HISTORY_FILE, TIMELINE_FILE } from './report/write-run.ts';
 export type { RunRecord } from './report/run-record.ts';
 export { pass, fail, type LabStep, type LabContext, type StepVerdict } from './lab/define.ts';
+export { isReady, podsOf, notAllReady, findObject, statefulSetActions, replicaSetCreations, resolveIn, readText, accessLog, curlRequests, type LabPod, type AccessLogLine } from './lab/inspect.ts';
+export { CHAOS_COMPONENT, FAULT_INJECTED, FAULT_HEALED } from './events/chaos-events.ts';

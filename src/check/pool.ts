@@ -22,7 +22,8 @@ export class WorkerPool implements TaskRunner {
     this.threads = threads;
     this.piscina = new Piscina({
       filename: new URL('./worker.ts', import.meta.url).href,
-      execArgv: ['--import', 'tsx'],
+      // tsx resolved from here, not from the working directory: `emu check` works from anywhere.
+      execArgv: ['--import', import.meta.resolve('tsx')],
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,

@@ -7,7 +7,7 @@ import type { Event, Pod } from 'kubernetes-types/core/v1.d.ts';
 import { byKind } from '../api/resources.ts';
 import type { ApiObject } from '../api/store.ts';
 import { execCapture, type ExecOutput } from '../client/pod-exec.ts';
-import { RestApi } from '../client/rest-api.ts';
+import { resourcePath, RestApi } from '../client/rest-api.ts';
 import { claimDirectory, type ClusterPaths } from '../engine/cluster-paths.ts';
 import type { LabContext } from './define.ts';
 
@@ -42,6 +42,13 @@ export class ClusterLabContext implements LabContext {
 
   async exec(pod: string, command: string[], options: { container?: string } = {}): Promise<ExecOutput> {
     return execCapture(await this.api(), { namespace: this.namespace, pod, command, container: options.container });
+  }
+
+  async logs(pod: string, options: { container?: string } = {}): Promise<string> {
+    const query = options.container ? `?container=${encodeURIComponent(options.container)}` : '';
+    const api = await this.api();
+    if (!(await this.pod(pod))) return '';
+    return String(await api.raw('GET', `${resourcePath(PODS, this.namespace, pod, 'log')}${query}`));
   }
 
   claimDirectory(claim: string): string {

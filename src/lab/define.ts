@@ -32,6 +32,8 @@ export interface LabContext {
   events(about?: { kind?: string; name?: string; reason?: string }): Promise<(Event & ApiObject)[]>;
   /** Run a command in a pod's (first) container and collect its output. */
   exec(pod: string, command: string[], options?: { container?: string }): Promise<ExecOutput>;
+  /** What a pod's container has written to stdout/stderr in its current run (`emu logs POD`); '' when the pod is gone. */
+  logs(pod: string, options?: { container?: string }): Promise<string>;
   /** The host directory behind a claim, e.g. `www-web-0`. */
   claimDirectory(claim: string): string;
 }
