@@ -150,7 +150,8 @@ describe('Parallel pod management', () => {
     const file = `${parallel.home}/parallel.yaml`;
     // Pods never become Ready: OrderedReady would stop at one; Parallel creates all four.
     writeFileSync(file, readFileSync(manifest, 'utf8').replace('replicas: 3', 'replicas: 4\n  podManagementPolicy: Parallel').replace('test ! -e /tmp/unready', 'false'));
-    expect((await emu(['apply', '-f', file], parallel.env)).exitCode).toBe(0);
+    const applied = await emu(['apply', '-f', file], parallel.env);
+    expect(applied.exitCode, applied.stderr).toBe(0);
     const deadline = Date.now() + 30_000;
     let items: any[] = [];
     do items = JSON.parse((await emu(['get', 'pods', '-o', 'json'], parallel.env)).stdout).items;
