@@ -12,6 +12,9 @@ const t = testHome('isolation');
 const env = { ...t.env, EMU_TIME_SCALE: '0.01' }; // CrashLoopBackOff 10 s → 100 ms
 const tag = randomBytes(4).toString('hex');
 const CHECKOUT_SCRATCH = `${ROOT}tmp`; // git-ignored
+// A checkout under /tmp or /run is out of a container's sight altogether (they get
+// their own there), so only a checkout elsewhere can be a canary's place.
+const CHECKOUT_VISIBLE = !/^\/(tmp|run)\//.test(ROOT);
 let trees: CanaryTree[] = [];
 let tool = '';
 let planted: string[] = [];
@@ -57,7 +60,7 @@ function inspect(): string {
 describe('pods isolated like containers', () => {
   beforeAll(async () => {
     mkdirSync(CHECKOUT_SCRATCH, { recursive: true });
-    trees = ['/root', '/home', '/usr/local', '/var', '/opt', CHECKOUT_SCRATCH, '/srv'].map((dir) => plantTree(dir, tag));
+    trees = ['/root', '/home', '/usr/local', '/var', '/opt', ...(CHECKOUT_VISIBLE ? [CHECKOUT_SCRATCH] : []), '/srv'].map((dir) => plantTree(dir, tag));
     tool = plantTool('/usr/local/bin', tag);
     planted = [...trees.map((tree) => tree.root), tool, `${tool}.off`];
     before = snapshot(planted);
