@@ -128,6 +128,26 @@ function defaultServiceSpec(spec: Record<string, unknown>): void {
   spec.internalTrafficPolicy ??= 'Cluster';
 }
 
+/** What the API server fills in on every Pod's spec (and its containers). */
+function defaultPod(spec: NonNullable<Pod['spec']> & Record<string, unknown>): void {
+  defaultPodSpec(spec);
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  spec.priority ??= 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const container = c as typeof c & Record<string, unknown>;
+    container.imagePullPolicy ??= /:latest$|^[^:]*$/.test(c.image ?? '') ? 'Always' : 'IfNotPresent';
+    container.terminationMessagePath ??= '/dev/termination-log';
+    container.terminationMessagePolicy ??= 'File';
+    container.resources ??= {};
+  }
+}
+
 /** Fields of a pod's spec that an update may change (everything else is fixed at creation). */
 const POD_MUTABLE = ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds'];
 
@@ -138,28 +158,16 @@ export class PodStrategy implements Strategy {
     if (!spec?.containers?.length) {
       throw invalid({ group: '', kind: 'Pod' }, object.metadata.name, [{ type: 'FieldValueRequired', field: 'spec.containers' }]);
     }
-    defaultPodSpec(spec);
-    spec.dnsPolicy ??= 'ClusterFirst';
-    spec.schedulerName ??= 'default-scheduler';
-    spec.serviceAccountName ??= 'default';
-    spec.serviceAccount ??= spec.serviceAccountName;
-    spec.securityContext ??= {};
-    spec.enableServiceLinks ??= true;
-    spec.priority ??= 0;
-    spec.preemptionPolicy ??= 'PreemptLowerPriority';
-    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-      const container = c as typeof c & Record<string, unknown>;
-      container.imagePullPolicy ??= /:latest$|^[^:]*$/.test(c.image ?? '') ? 'Always' : 'IfNotPresent';
-      container.terminationMessagePath ??= '/dev/termination-log';
-      container.terminationMessagePolicy ??= 'File';
-      container.resources ??= {};
-    }
+    defaultPod(spec);
     pod.status = { phase: 'Pending', qosClass: 'BestEffort' };
   }
 
   prepareForUpdate(object: ApiObject, old: ApiObject): void {
     const spec = object.spec as Record<string, unknown>;
     const before = old.spec as Record<string, unknown>;
+    // Defaults apply to every write, as the API server decodes every request with them:
+    // a re-applied manifest (which lacks them) is then the same pod again.
+    if (Array.isArray(spec.containers) && spec.containers.length) defaultPod(spec as unknown as NonNullable<Pod['spec']> & Record<string, unknown>);
     // Binding (the scheduler's write) sets nodeName once; anything else keeps it.
     if (before.nodeName) spec.nodeName = before.nodeName;
   }

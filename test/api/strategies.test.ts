@@ -67,6 +67,18 @@ describe('API strategies for Deployments, ReplicaSets, Pods, claims and namespac
     expect((done.status as { phase: string }).phase).toBe('Succeeded');
   });
 
+  it('default a Pod on every write, so the same manifest sent again is the same pod, and keep its spec fixed', () => {
+    const s = store();
+    const manifest = (command: string[]): ApiObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' }, spec: { containers: [{ name: 'main', image: 'busybox', command }] } });
+    const created = s.create(POD, manifest(['sleep', '1']));
+    // A whole manifest replaces the spec (as `emu apply`'s merge patch of an array does): the defaults come back.
+    const again = s.update(POD, { ...manifest(['sleep', '1']), metadata: { ...created.metadata } });
+    expect(again.spec).toEqual(created.spec);
+    const error = catchApiError(() => s.update(POD, { ...manifest(['sleep', '2']), metadata: { ...again.metadata } }));
+    expect(error.code).toBe(422);
+    expect(error.message).toContain('pod updates may not change fields other than `spec.containers[*].image`');
+  });
+
   it('keep a claim spec fixed except the size request, and let binding fill in the volume once', () => {
     const s = store();
     s.create(PVC, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shared' }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } } });
