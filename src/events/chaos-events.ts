@@ -9,6 +9,7 @@
  */
 import type { Event } from 'kubernetes-types/core/v1.d.ts';
 import type { ApiObject } from '../api/store.ts';
+import { LASTING, type FaultName } from '../chaos/faults.ts';
 import type { EventRecorder } from './recorder.ts';
 
 export const CHAOS_COMPONENT = 'emu-chaos';
@@ -50,7 +51,8 @@ export function activeFaults(events: readonly Event[]): ActiveFault[] {
   const healed = new Set(chaos.filter((e) => e.reason === FAULT_HEALED).map((e) => MESSAGE.exec(e.message ?? '')?.[1]));
   return chaos.flatMap((e) => {
     const m = MESSAGE.exec(e.message ?? '');
-    if (e.reason !== FAULT_INJECTED || !m || healed.has(m[1])) return [];
+    // Only a lasting fault is ever in force: a pod-kill or a delete happens at once, and no heal follows it.
+    if (e.reason !== FAULT_INJECTED || !m || healed.has(m[1]) || !LASTING.has(m[2] as FaultName)) return [];
     const target = `${e.involvedObject.kind?.toLowerCase()}/${e.involvedObject.name}`;
     return [{ id: m[1], fault: m[2], detail: m[3], target, since: e.firstTimestamp ?? e.lastTimestamp ?? '' }];
   });

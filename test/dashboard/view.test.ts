@@ -98,17 +98,23 @@ describe('DnsHistory', () => {
 });
 
 describe('chaos events', () => {
-  const event = (reason: string, id: string, detail: string, component = CHAOS_COMPONENT, rv = '1') => ({
+  const event = (reason: string, id: string, detail: string, component = CHAOS_COMPONENT, rv = '1', fault = 'pause') => ({
     metadata: { name: `e${rv}`, resourceVersion: rv },
     involvedObject: { kind: 'Pod', name: 'mysql-0' },
     reason,
-    message: faultMessage({ id, fault: 'pod-kill', detail }),
+    message: faultMessage({ id, fault, detail }),
     firstTimestamp: `2026-01-01T00:00:0${rv}Z`,
     source: { component },
   });
 
-  it('lists injected faults until their healing event, and ignores other components', () => {
-    const events = [event(FAULT_INJECTED, 'f1', 'kill mysql-0', CHAOS_COMPONENT, '1'), event(FAULT_INJECTED, 'f2', 'kill mysql-0 again', CHAOS_COMPONENT, '2'), event(FAULT_HEALED, 'f1', 'healed', CHAOS_COMPONENT, '3'), event(FAULT_INJECTED, 'f9', 'not chaos', 'kubelet', '4')];
-    expect(activeFaults(events)).toEqual([{ id: 'f2', fault: 'pod-kill', detail: 'kill mysql-0 again', target: 'pod/mysql-0', since: '2026-01-01T00:00:02Z' }]);
+  it('lists lasting faults until their healing event; ignores faults that happen at once, and other components', () => {
+    const events = [
+      event(FAULT_INJECTED, 'f1', 'pause mysql-0', CHAOS_COMPONENT, '1'),
+      event(FAULT_INJECTED, 'f2', 'pause mysql-0 again', CHAOS_COMPONENT, '2'),
+      event(FAULT_HEALED, 'f1', 'healed', CHAOS_COMPONENT, '3'),
+      event(FAULT_INJECTED, 'f9', 'not chaos', 'kubelet', '4'),
+      event(FAULT_INJECTED, 'f5', 'kill mysql-0', CHAOS_COMPONENT, '5', 'pod-kill'),
+    ];
+    expect(activeFaults(events)).toEqual([{ id: 'f2', fault: 'pause', detail: 'pause mysql-0 again', target: 'pod/mysql-0', since: '2026-01-01T00:00:02Z' }]);
   });
 });
