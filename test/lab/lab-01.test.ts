@@ -47,9 +47,11 @@ const verdicts = (steps: CheckedStep[]) => steps.map((s) => (s.ok ? '✓' : '✗
 describe('lab 01: identity, DNS, storage', () => {
   afterAll(async () => {
     await shell.run('emu down --volumes');
-    expect(await leftovers(t.home)).toEqual([]);
+    const left = await leftovers(t.home);
+    // Clean up before asserting: a failure here must not leave a cluster behind.
     t.cleanup();
     shell.cleanup();
+    expect(left).toEqual([]);
   });
 
   it('before anything: every step ✗, the first says to start a cluster', async () => {
