@@ -17,7 +17,9 @@ function multi(label: string, values: string[]): string[] {
 export function eventsTable(events: Event[]): string[] {
   if (events.length === 0) return ['Events:            <none>'];
   const rows = [['Type', 'Reason', 'Age', 'From', 'Message'], ['----', '------', '----', '----', '-------']];
-  const sorted = [...events].sort((a, b) => Date.parse(a.lastTimestamp ?? '') - Date.parse(b.lastTimestamp ?? ''));
+  // By time (to the second), then by when the API last wrote them: events of the same second stay in the order they happened.
+  const version = (e: Event) => Number(e.metadata?.resourceVersion ?? 0);
+  const sorted = [...events].sort((a, b) => Date.parse(a.lastTimestamp ?? '') - Date.parse(b.lastTimestamp ?? '') || version(a) - version(b));
   for (const e of sorted) {
     const count = e.count ?? 1;
     const seen = count > 1 ? `${age(e.lastTimestamp)} (x${count} over ${age(e.firstTimestamp)})` : age(e.firstTimestamp);

@@ -86,7 +86,8 @@ async function startDaemon(paths: ClusterPaths, runtime: RuntimeName): Promise<v
   child.unref();
   let exited = false;
   child.once('exit', () => (exited = true));
-  const nodePid = await waitForOnlyChild(child.pid!, 10_000, () => exited);
+  // Generous bounds: on a loaded machine, loading the engine alone can take many seconds.
+  const nodePid = await waitForOnlyChild(child.pid!, 30_000, () => exited);
   await writeDaemonInfo(paths, { unsharePid: child.pid!, nodePid, runtime });
   await pollUntil(
     'the emu daemon to start',
@@ -97,7 +98,7 @@ async function startDaemon(paths: ClusterPaths, runtime: RuntimeName): Promise<v
       }
       return (await isRunning(paths)) || undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 20 },
+    { timeoutMs: 120_000, intervalMs: 20 },
   );
   await startGateway(paths);
 }
@@ -124,7 +125,7 @@ export async function startGateway(paths: ClusterPaths): Promise<number> {
       const found = JSON.parse(await readFile(info, 'utf8').catch(() => '{}')) as { port?: number };
       return found.port;
     },
-    { timeoutMs: 30_000, intervalMs: 20 },
+    { timeoutMs: 120_000, intervalMs: 20 },
   );
 }
 

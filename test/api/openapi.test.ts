@@ -7,7 +7,7 @@ type Operation = { parameters: { name: string }[]; requestBody?: unknown; 'x-kub
 describe('OpenAPI v3 for kubectl', () => {
   it('indexes every served group-version', () => {
     const index = openApiIndex();
-    expect(Object.keys(index.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/discovery.k8s.io/v1', 'apis/policy/v1']);
+    expect(Object.keys(index.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/chaos.emu.dev/v1alpha1', 'apis/discovery.k8s.io/v1', 'apis/policy/v1']);
     expect(index.paths['apis/apps/v1'].serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=/);
   });
 
