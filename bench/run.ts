@@ -14,6 +14,7 @@ import { silentProgress } from '../src/util/progress.ts';
 import { insideNode, nodeCommand } from '../src/node/enter-node.ts';
 import { benchKubectlVsEmu, benchWatchLatency } from './api.ts';
 import { benchBareMariadb } from './baseline-mariadb.ts';
+import { benchBareFaults, benchChaosSuite, percentiles } from './chaos.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchBareElasticsearchNode, benchElasticsearch } from './elasticsearch.ts';
 import { benchMysql, benchMysqlScenario } from './mysql.ts';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (only.includes('check')) rows.push(...checkRows(await benchCheckers()));
   if (only.includes('docker')) rows.push(...(await runtimeRows()));
+  if (only.includes('chaos')) rows.push(...(await chaosRows()));
   if (needsCluster) await clusterSections(rows);
   report(rows);
 }
@@ -75,6 +77,31 @@ async function runtimeRows(): Promise<Row[]> {
     row('MySQL 3 replicas all Ready, cold, native vs docker', 'mysqlReadyMs', s),
     row('MySQL replica delete → Ready, native vs docker', 'replicaMs', s),
     row(`whole \`emu run scenarios/mysql-rw.ts\`, native vs docker${passed(native)}${passed(docker)}`, 'scenarioMs', s),
+  ];
+}
+
+/** The MySQL chaos suite (seed 11): fault latencies and faults per minute, beside the bare kernel effects. */
+async function chaosRows(): Promise<Row[]> {
+  const bare = await benchBareFaults();
+  const suite = await benchChaosSuite();
+  const p = (samples: number[]) => {
+    const q = percentiles(samples);
+    return `p50 ${ms(q.p50)}, p99 ${ms(q.p99)} (${q.n})`;
+  };
+  const kinds = [...suite.issued.keys()].sort();
+  const perMinute = suite.applied / (suite.durationMs / 60_000);
+  const verdict = suite.passed ? 'every check holding' : 'a check FAILED';
+  return [
+    ...kinds.map((kind) => ({
+      what: `fault latency, ${kind}: issued (its pods running) → in force, as the API reports it`,
+      emu: p(suite.issued.get(kind)!),
+      baseline: kind === 'pod-kill' ? `${p(bare.killMs)} (bare: SIGKILL of a process in its own PID namespace → its parent sees it gone)` : kind === 'partition' ? `${p(bare.partitionMs)} (bare: nft -f of one partition table into a network namespace)` : '—',
+      goal: '—',
+      met: true,
+    })),
+    { what: 'fault latency, every fault: issued → in force', emu: p([...suite.issued.values()].flat()), baseline: '—', goal: '—', met: true },
+    { what: 'fault latency, every fault: scheduled start → in force (incl. waiting for pods still restarting)', emu: p(suite.scheduledToEffect), baseline: '—', goal: '—', met: true },
+    { what: `faults per minute sustained by \`emu run scenarios/mysql-chaos.ts --seed 11\` (${verdict})`, emu: `${perMinute.toFixed(1)} (${suite.applied} of ${suite.scheduled} applied in ${suite.durationMs / 1000} s; whole run ${s(suite.wallMs)})`, baseline: 'not measured; reference: Jepsen\'s default is one fault every 10 s (6 a minute)', goal: '≥ 30 faults in the CI run', met: suite.passed && suite.applied >= 30 },
   ];
 }
 
@@ -155,7 +182,7 @@ function report(rows: Row[]): void {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|tutorials|check|docker` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
+    text = '# Benchmarks\n\nWritten by `npm run bench` (`BENCH_ONLY=core|scale|api|mysql|es|tutorials|check|docker|chaos` picks sections). Every emu number is measured beside its baseline in the same run, on the machine named with it.\n\n';
   }
   writeFileSync(file, text.trimEnd() + '\n\n' + section);
 }

@@ -66,6 +66,8 @@ export interface ChaosRunOptions {
 /** One fault as it went: when it was issued and when its effect was in place (ms since the run began). */
 export interface FaultOutcome {
   fault: ScheduledFault;
+  /** The pods it hit: the schedule's, or for a `primaries` fault the primaries when it was due. */
+  targets?: string[];
   /** When the Fault object was created (its pods were all running). */
   issuedAt?: number;
   appliedAt?: number;
@@ -138,6 +140,7 @@ export class ChaosRun {
         const slotEnd = (schedule.faults[n + 1]?.start ?? schedule.duration) - fault.duration;
         const due = await this.dueFault(fault, slotEnd, outcome);
         if (!due) continue;
+        outcome.targets = due.targets;
         await this.apply(name, due, outcome);
         if (!LASTING.has(fault.fault) || outcome.error) {
           await this.remove(name).catch(() => undefined);

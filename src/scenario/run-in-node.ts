@@ -68,24 +68,14 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
       await t.step('scenario code outside steps', () => Promise.reject(error));
     }
   }
-  await t.session.close();
-  const report: ScenarioReport = { scenario: scenario.name, file, passed: t.passed && t.steps.every((s) => s.status === 'passed'), durationMs: performance.now() - started, steps: t.steps };
-  if (t.session.used) {
-    const record = t.session.record(scenario.name);
-    print(formatRunSummary(record));
-    const dir = typeof options.json === 'string' ? dirname(resolve(options.json)) : join(dirname(paths.root), '..', 'runs', paths.name);
-    await mkdir(dir, { recursive: true });
-    const files = await writeRunFiles(dir, record);
-    report.seed = record.seed;
-    report.history = files.history;
-    report.timeline = files.timeline;
-    print(`history: ${files.history}\ntimeline: ${files.timeline}`);
+  let exitCode: number;
+  try {
+    exitCode = await reportRun(t, { path, file, name: scenario.name, started, options, print, clusterRoot: paths.root, clusterName: paths.name });
+  } catch (error) {
+    // The cluster must still go down (and with it every pod): one line, and the run failed.
+    console.error(`error: reporting the run failed: ${(error as Error).message}`);
+    exitCode = 1;
   }
-  print(formatSummary(report));
-  if (!report.passed && t.session.seed !== undefined) print(`replay: emu run ${path} --seed ${t.session.seed}`);
-  if (jsonToStdout) console.log(JSON.stringify(report, null, 2));
-  else if (typeof options.json === 'string') await writeFile(options.json, JSON.stringify(report, null, 2));
-  const exitCode = report.passed ? 0 : 1;
 
   finished = true;
   if (options.keep) {
@@ -101,4 +91,29 @@ export async function runInNode(path: string, options: RunOptions): Promise<numb
   await cluster.shutdown();
   await rm(paths.root, { recursive: true, force: true });
   process.exit(exitCode);
+}
+
+/** The end of a run: stop the chaos and the checkers' threads, print the summary, write the history, the timeline and the JSON report. */
+async function reportRun(
+  t: ScenarioContext,
+  run: { path: string; file: string; name: string; started: number; options: RunOptions; print: (line: string) => void; clusterRoot: string; clusterName: string },
+): Promise<number> {
+  await t.session.close();
+  const summary: ScenarioReport = { scenario: run.name, file: run.file, passed: t.passed && t.steps.every((s) => s.status === 'passed'), durationMs: performance.now() - run.started, steps: t.steps };
+  if (t.session.used) {
+    const record = t.session.record(run.name);
+    run.print(formatRunSummary(record));
+    const dir = typeof run.options.json === 'string' ? dirname(resolve(run.options.json)) : join(dirname(run.clusterRoot), '..', 'runs', run.clusterName);
+    await mkdir(dir, { recursive: true });
+    const files = await writeRunFiles(dir, record);
+    summary.seed = record.seed;
+    summary.history = files.history;
+    summary.timeline = files.timeline;
+    run.print(`history: ${files.history}\ntimeline: ${files.timeline}`);
+  }
+  run.print(formatSummary(summary));
+  if (!summary.passed && t.session.seed !== undefined) run.print(`replay: emu run ${run.path} --seed ${t.session.seed}`);
+  if (run.options.json === true) console.log(JSON.stringify(summary, null, 2));
+  else if (typeof run.options.json === 'string') await writeFile(run.options.json, JSON.stringify(summary, null, 2));
+  return summary.passed ? 0 : 1;
 }

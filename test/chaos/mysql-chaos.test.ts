@@ -2,7 +2,7 @@
 // (≥300 with `npm run chaos`, CHAOS_SOAK=1) while clients work, every checker
 // holding; and two planted bugs that the checkers must catch (shorter runs, side
 // by side, each in a cluster of its own).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseHistory } from '../../src/history/read-history.ts';
 import { emu, processesOf, ROOT, testHome } from '../helpers/emu-cli.ts';
@@ -18,6 +18,7 @@ async function run(name: keyof typeof homes, extra: Record<string, string> = {},
   // Kubernetes' 10 s crash back-off, scaled down: container-kill restarts come back in a second.
   const env = { EMU_HOME: t.env.EMU_HOME, EMU_TIME_SCALE: '0.1', ...extra };
   const result = await emu(['run', file, '--json', report, ...args], env, { timeoutMs: soak ? 3_600_000 : 300_000 });
+  expect(existsSync(report), `no report; the run said:\n${result.stdout}\n${result.stderr}`).toBe(true);
   return { result, report: JSON.parse(readFileSync(report, 'utf8')), leftover: () => processesOf(t.home) };
 }
 

@@ -51,6 +51,9 @@ describe('plan', () => {
     for (const f of only('minority')) expect(f.targets).toHaveLength(2);
     for (const f of only('majority')) expect(f.targets).toHaveLength(3);
     for (const f of only('primaries')) expect(f.targets).toEqual(['mysql-0']);
+    // Marked, so that a run that knows the current primaries can aim them there instead.
+    expect(new Set(only('primaries').map((f) => f.mode))).toEqual(new Set(['primaries']));
+    expect(only('one').some((f) => 'mode' in f)).toBe(false);
     for (const f of only('all')) expect(f.targets).toEqual(names);
     for (const f of only('majority')) expect(f.targets).toEqual([...f.targets].sort((a, b) => names.indexOf(a) - names.indexOf(b)));
     expect(new Set(only('one').map((f) => f.targets[0])).size).toBeGreaterThan(1);
