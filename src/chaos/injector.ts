@@ -171,11 +171,17 @@ export class FaultInjector {
       await Promise.all(applied.map((name) => removeRules(net.get(name)!.netns, order.id)));
     };
     try {
-      for (const name of involved) {
-        const peers = cuts.flatMap(([a, b]) => (a === name ? [b] : b === name ? [a] : [])).map((p) => net.get(p)!.ip);
-        applied.push(name);
-        await addRules(net.get(name)!.netns, partitionRules(order.id, peers));
-      }
+      // Every pod's side of the cut at once: the partition is in force when the last one is.
+      // (settled, all of them, before any is undone: a heal must not overtake an add still under way)
+      const added = await Promise.allSettled(
+        involved.map((name) => {
+          const peers = cuts.flatMap(([a, b]) => (a === name ? [b] : b === name ? [a] : [])).map((p) => net.get(p)!.ip);
+          applied.push(name);
+          return addRules(net.get(name)!.netns, partitionRules(order.id, peers));
+        }),
+      );
+      const failed = added.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       await heal();
       throw error;
