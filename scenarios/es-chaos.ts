@@ -107,6 +107,8 @@ export default defineScenario({
     });
 
     await t.step('green again; a final read of every document through the Service', async () => {
+      // Every node back and Ready first: green alone can come with a node still restarting.
+      await t.waitForReady('es-cluster', 240);
       await green('after the faults', 240);
       const c = t.client();
       await t.eventually('a complete final read', async () => ((await c.call({ f: 'read', key: 'docs', okValue: (ids: number[]) => ids }, () => readAll(service))).type === 'ok' ? true : undefined), 60);
