@@ -8,6 +8,7 @@ import { loadManifests } from '../src/manifest/load.ts';
 import { childPids } from '../src/util/proc.ts';
 import { pollUntil } from '../src/util/deadline.ts';
 import { timed } from './stats.ts';
+import { byKind } from '../src/api/resources.ts';
 
 export async function benchBareSandboxes(count: number) {
   const children: ReturnType<typeof spawn>[] = [];
@@ -26,7 +27,7 @@ export async function benchParallel200(t: ScenarioContext) {
   return benchParallel(t, 200);
 }
 
-/** A set of `replicas` trivial pods (Parallel unless asked): apply → all Ready, then scaled away again (not timed). */
+/** A set of `replicas` trivial pods (Parallel unless asked): apply → all Ready, then deleted again (not timed; the next run may use the other policy, which a set cannot change). */
 export async function benchParallel(t: ScenarioContext, replicas: number, policy: 'Parallel' | 'OrderedReady' = 'Parallel') {
   const manifests = await loadManifests([fileURLToPath(new URL('./manifests/trivial.yaml', import.meta.url))]);
   for (const m of manifests) {
@@ -38,7 +39,7 @@ export async function benchParallel(t: ScenarioContext, replicas: number, policy
     await applyManifests(t, manifests);
     await t.waitForReady('trivial', Math.max(300, replicas));
   });
-  await t.scale('trivial', 0);
-  await t.engine.waitFor('trivial scaled to 0', () => (t.pods().length === 0 ? true : undefined), { timeoutMs: Math.max(300, replicas) * 1000 });
+  await t.api.delete(byKind('StatefulSet')!, 'default', 'trivial');
+  await t.engine.waitFor('trivial and its pods gone', () => (t.pods().length === 0 && !t.engine.store.find(byKind('StatefulSet')!, 'default', 'trivial') ? true : undefined), { timeoutMs: Math.max(300, replicas) * 1000 });
   return run.ms;
 }
