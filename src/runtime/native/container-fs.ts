@@ -2,7 +2,7 @@ import { existsSync, lchownSync, mkdirSync, statSync, symlinkSync, writeFileSync
 import { dirname, join } from 'node:path';
 import type { HostView } from './host-view.ts';
 import { DNS_MOUNT_POINT } from '../../network/dns-files.ts';
-import { LOWER, type LowerMode } from './oci-config.ts';
+import { LOWER, MERGED, type LowerMode } from './oci-config.ts';
 
 /** One run of a container on disk: its skeleton root and the upper and work directories of its layer. */
 export interface ContainerFs {
@@ -51,13 +51,19 @@ export function prepareContainerFs(input: ContainerFsInput): ContainerFs {
     else mkdirSync(path, { mode: entry.mode });
     own(path);
   }
-  for (const extra of [IMAGE_ROOT, ...(input.lowerMode === 'idmapped' ? [LOWER] : [])]) {
+  // One overlay of the whole root (idmapped, see oci-config rootLayers), or one per top-level directory.
+  const whole = input.lowerMode === 'idmapped';
+  for (const extra of [IMAGE_ROOT, ...(whole ? [LOWER, MERGED] : [])]) {
     mkdirSync(join(fs.rootfs, extra));
     own(join(fs.rootfs, extra));
   }
   const lowerDirs = new Map(input.view.entries.flatMap((e) => (e.kind === 'dir' ? [[e.name, e] as const] : [])));
   for (const base of [fs.upperDir, fs.workDir]) {
     mkdirSync(base);
+    if (whole) {
+      own(base);
+      continue;
+    }
     for (const dir of input.view.overlayDirs) {
       const path = join(base, dir);
       const lower = lowerDirs.get(dir)!;
@@ -70,7 +76,7 @@ export function prepareContainerFs(input: ContainerFsInput): ContainerFs {
   const layer = (path: string) => join(fs.upperDir, path);
   const ensureDirs = (path: string) => {
     const parts = path.split('/').filter(Boolean);
-    for (let i = 2; i <= parts.length; i++) {
+    for (let i = whole ? 1 : 2; i <= parts.length; i++) {
       const dir = `/${parts.slice(0, i).join('/')}`;
       if (existsSync(layer(dir))) continue;
       const lower = statSync(dir, { throwIfNoEntry: false });
@@ -88,6 +94,7 @@ export function prepareContainerFs(input: ContainerFsInput): ContainerFs {
     } else ensureDirs(point);
   }
   if (input.view.overlayDirs.includes('etc')) {
+    if (whole) ensureDirs('/etc');
     symlinkSync(`${DNS_MOUNT_POINT}/hosts`, layer('/etc/hosts'));
     own(layer('/etc/hosts'));
     for (const [file, content] of [['resolv.conf', input.resolvConf], ['hostname', `${input.hostname}\n`]]) {

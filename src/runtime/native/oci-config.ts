@@ -58,14 +58,18 @@ export interface IdRange {
  * How a container's root filesystem is layered over the host's. `idmapped`: the
  * host's root filesystem is bind-mounted once at LOWER with the pod's id
  * mapping (host root's files belong to root in the pod, so root in the pod can
- * change them — in its own layer), then overlaid per top-level directory.
- * `direct`: no id-mapped mounts (a user namespace refuses them): each top-level
- * directory is the lower layer itself, with user xattrs.
+ * change them — in its own layer), one overlay of it is mounted at MERGED, and
+ * each top-level directory is a bind of its part of that overlay (see
+ * rootLayers). `direct`: no id-mapped mounts (a user namespace refuses them):
+ * each top-level directory is an overlay whose lower layer is the directory
+ * itself, with user xattrs.
  */
 export type LowerMode = 'idmapped' | 'direct';
 
 /** Where the id-mapped host root sits inside the container, hidden under an empty tmpfs once overlaid. */
 export const LOWER = '/.lower';
+/** Where the container's one overlay of the host root sits, hidden like LOWER once its directories are bound in place. */
+export const MERGED = '/.merged';
 
 export const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -140,7 +144,7 @@ export interface ContainerInput {
   security: ContainerSecurity;
   /** The container's skeleton root: mount points for every top-level directory, host symlinks. */
   rootfs: string;
-  /** Per top-level directory of the host: upper and work directories live at <upper>/<dir>, <work>/<dir>. */
+  /** The writable layer's upper and work directories (`direct`: one per top-level directory of the host, <upper>/<dir>, <work>/<dir>). */
   upperDir: string;
   workDir: string;
   /** The overlaid top-level directories, each with its lower layer as the node names it (`direct` only). */
@@ -225,27 +229,39 @@ export function containerProcess(argv: string[], env: string[], workingDir: stri
   };
 }
 
-/** The writable layer: one overlay per top-level directory of the host (read-only with readOnlyRootFilesystem). */
+/**
+ * The writable layer (read-only with readOnlyRootFilesystem).
+ *
+ * `idmapped`: one overlay of the whole host root at MERGED, and each top-level
+ * directory a bind of its part of it. A crun mount cannot cover the root itself,
+ * and an overlay per directory costs about as much as a bind costs a hundred
+ * times. The binds' sources exist only in the container's mount namespace, once
+ * the overlay is mounted: crun binds them there (its parent process, which
+ * would open a bind's source ahead, finds nothing in the node and leaves it).
+ * Directories keep separate mounts, as with an overlay each: a rename from /usr
+ * to /var is a copy (EXDEV), as between a container's volumes.
+ *
+ * `direct`: an overlay per top-level directory, over the directory itself.
+ */
 function rootLayers(input: ContainerInput, idmap: (m: OciMount) => OciMount): OciMount[] {
   const ro = input.security.readOnlyRootFilesystem ? ['ro'] : [];
-  const idmapped = input.lowerMode === 'idmapped';
-  const overlays = input.overlays.map(({ dir, lower: direct }) => {
-    const lower = idmapped ? join(input.rootfs, LOWER, dir) : direct;
-    return {
-      destination: `/${dir}`,
-      type: 'overlay',
-      source: 'overlay',
-      // User xattrs: the layer is mounted inside the pod's user namespace, where
-      // overlayfs may not use trusted ones (rmdir of a host directory needs them).
-      options: ['userxattr', `lowerdir=${escape(lower)},upperdir=${escape(join(input.upperDir, dir))},workdir=${escape(join(input.workDir, dir))}`, ...ro],
-    };
+  const overlay = (destination: string, lower: string, upper: string, work: string): OciMount => ({
+    destination,
+    type: 'overlay',
+    source: 'overlay',
+    // User xattrs: the layer is mounted inside the pod's user namespace, where
+    // overlayfs may not use trusted ones (rmdir of a host directory needs them).
+    options: ['userxattr', `lowerdir=${escape(lower)},upperdir=${escape(upper)},workdir=${escape(work)}`, ...ro],
   });
-  if (!idmapped) return overlays;
+  if (input.lowerMode === 'direct') return input.overlays.map(({ dir, lower }) => overlay(`/${dir}`, lower, join(input.upperDir, dir), join(input.workDir, dir)));
+  const hide = (destination: string): OciMount => ({ destination, type: 'tmpfs', source: 'tmpfs', options: ['ro', 'nosuid', 'nodev', 'noexec', 'size=4k', 'mode=000'] });
   return [
     // Non-recursive: the root filesystem alone, as the host has it (not the node's own /etc overlay).
     idmap({ destination: LOWER, type: 'bind', source: '/', options: ['bind', 'ro', 'nosuid', 'nodev'] }),
-    ...overlays,
-    { destination: LOWER, type: 'tmpfs', source: 'tmpfs', options: ['ro', 'nosuid', 'nodev', 'noexec', 'size=4k', 'mode=000'] },
+    overlay(MERGED, join(input.rootfs, LOWER), input.upperDir, input.workDir),
+    ...input.overlays.map(({ dir }) => ({ destination: `/${dir}`, type: 'bind', source: join(input.rootfs, MERGED, dir), options: ['bind', ...ro] })),
+    hide(LOWER),
+    hide(MERGED),
   ];
 }
 

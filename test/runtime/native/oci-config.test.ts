@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSecurity } from '../../../src/kubelet/security-context.ts';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES } from '../../../src/runtime/capabilities.ts';
-import { containerConfig, LOWER, sandboxConfig, type ContainerInput, type OciConfig } from '../../../src/runtime/native/oci-config.ts';
+import { containerConfig, LOWER, MERGED, sandboxConfig, type ContainerInput, type OciConfig } from '../../../src/runtime/native/oci-config.ts';
 
 const ids = { hostId: 0x1000_0000, size: 65536 };
 const mapping = [{ containerID: 0, hostID: 0x1000_0000, size: 65536 }];
@@ -49,19 +49,25 @@ describe('OCI configuration of a container', () => {
     expect(containerConfig(input({ ids: undefined })).linux.namespaces.map((n) => n.type)).not.toContain('user');
   });
 
-  it("layers each top-level directory over the host's root seen through the pod's id mapping, then hides that view", () => {
+  it("overlays the host's root, seen through the pod's id mapping, once; binds each top-level directory from it; then hides both", () => {
     const config = containerConfig(input());
-    const [lower, mask] = mount(config, LOWER);
+    const [lower, lowerMask] = mount(config, LOWER);
     expect(lower).toMatchObject({ type: 'bind', source: '/' });
     expect(lower.options).toEqual(expect.arrayContaining(['bind', 'ro', 'idmap']));
     expect(lower.options).not.toContain('rbind'); // the root filesystem alone, not the node's mounts on it
-    expect(mount(config, '/usr')[0]).toMatchObject({
+    const [merged, mergedMask] = mount(config, MERGED);
+    expect(merged).toMatchObject({
       type: 'overlay',
-      options: ['userxattr', `lowerdir=/layers/p/web-0/rootfs${LOWER}/usr,upperdir=/layers/p/web-0/upper/usr,workdir=/layers/p/web-0/work/usr`],
+      options: ['userxattr', `lowerdir=/layers/p/web-0/rootfs${LOWER},upperdir=/layers/p/web-0/upper,workdir=/layers/p/web-0/work`],
     });
-    expect(mask).toMatchObject({ type: 'tmpfs', options: expect.arrayContaining(['ro']) });
+    expect(mount(config, '/usr')).toEqual([{ destination: '/usr', type: 'bind', source: `/layers/p/web-0/rootfs${MERGED}/usr`, options: ['bind'] }]);
+    expect(config.mounts.filter((m) => m.type === 'overlay')).toHaveLength(1);
+    for (const mask of [lowerMask, mergedMask]) expect(mask).toMatchObject({ type: 'tmpfs', options: expect.arrayContaining(['ro']) });
     const order = config.mounts.map((m) => m.destination);
+    expect(order.indexOf(MERGED)).toBeGreaterThan(order.indexOf(LOWER));
+    expect(order.indexOf('/usr')).toBeGreaterThan(order.indexOf(MERGED));
     expect(order.lastIndexOf(LOWER)).toBeGreaterThan(order.indexOf('/usr'));
+    expect(order.lastIndexOf(MERGED)).toBeGreaterThan(order.indexOf('/usr'));
   });
 
   it('takes the lower layers as given when id-mapped mounts are not possible, and keeps /var/tmp writable', () => {
@@ -115,6 +121,7 @@ describe('OCI configuration of a container', () => {
     const config = containerConfig(input({ security: { ...defaultSecurity(), readOnlyRootFilesystem: true } }));
     expect(config.root.readonly).toBe(true);
     expect(mount(config, '/usr')[0].options).toContain('ro');
+    expect(mount(config, MERGED)[0].options).toContain('ro');
   });
 
   it("gives a privileged container the node's capabilities, /sys writable, nothing masked", () => {
