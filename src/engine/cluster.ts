@@ -250,5 +250,6 @@ export class Cluster {
     await this.runtime?.close();
     await this.dns.stop();
     await this.proxies.stop();
+    this.network.close();
   }
 }

@@ -1,6 +1,6 @@
-import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
 import { IpPool } from './ip-pool.ts';
+import { IpShell } from './ip-shell.ts';
 
 export interface NodeNetworkOptions {
   /** Pod addresses, like kind's default. */
@@ -35,6 +35,7 @@ export class NodeNetwork {
   readonly pods: IpPool;
   readonly services: IpPool;
   private vethCounter = 0;
+  private readonly shell = new IpShell();
 
   constructor(options: NodeNetworkOptions = {}) {
     this.pods = new IpPool(options.podCidr ?? '10.244.0.0/16');
@@ -42,7 +43,7 @@ export class NodeNetwork {
   }
 
   async setUp(): Promise<void> {
-    await ipBatch([
+    await this.ip([
       'link set lo up',
       `link add ${BRIDGE} address ${BRIDGE_MAC} type bridge`,
       `addr add ${this.pods.gateway}/${this.pods.prefixLength} dev ${BRIDGE}`,
@@ -59,7 +60,7 @@ export class NodeNetwork {
     const ip = this.pods.allocate();
     const hostVeth = this.nextVethName();
     try {
-      await this.batched([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
+      await this.ip([`link add ${hostVeth} type veth peer name eth0 netns ${pid}`, `link set ${hostVeth} master ${BRIDGE} up`]);
     } catch (error) {
       this.pods.release(ip);
       throw error;
@@ -77,32 +78,12 @@ export class NodeNetwork {
   }
 
   async plugVeth(veth: string): Promise<void> {
-    await this.batched([`link set ${veth} master ${BRIDGE} up`]);
+    await this.ip([`link set ${veth} master ${BRIDGE} up`]);
   }
 
   private nextVethName(): string {
     return `veth${(this.vethCounter++).toString(16)}`;
   }
-
-  /**
-   * Pods started together (Parallel, 200 at once) share one `ip -batch`: process
-   * starts, not the kernel, are the cost. Commands queued in the same tick go
-   * together; if the batch fails, every caller in it gets the error.
-   */
-  private batched(commands: string[]): Promise<void> {
-    if (!this.pending) {
-      const batch: { commands: string[]; done?: Promise<void> } = { commands: [] };
-      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.pending = undefined;
-        return ipBatch(batch.commands);
-      });
-      this.pending = batch;
-    }
-    this.pending.commands.push(...commands);
-    return this.pending.done!;
-  }
-
-  private pending?: { commands: string[]; done?: Promise<void> };
 
   /** The pod's veth goes away with its namespace; only the address is ours to return. */
   detachPod(ip: string): void {
@@ -111,20 +92,24 @@ export class NodeNetwork {
 
   /** Put a Service's cluster IP (allocated by the API from `services`) on the bridge. */
   async addServiceIp(ip: string): Promise<void> {
-    await ipBatch([`addr add ${ip}/32 dev ${BRIDGE}`]);
+    await this.ip([`addr add ${ip}/32 dev ${BRIDGE}`]);
   }
 
   async removeServiceIp(ip: string): Promise<void> {
-    await ipBatch([`addr del ${ip}/32 dev ${BRIDGE}`]).catch(() => undefined);
+    await this.ip([`addr del ${ip}/32 dev ${BRIDGE}`]).catch(() => undefined);
   }
 
-}
-
-async function ipBatch(commands: string[], prefix: string[] = []): Promise<void> {
-  const [file, ...args] = [...prefix, 'ip', '-batch', '-'];
-  try {
-    await execa(file, args, { input: commands.join('\n') + '\n' });
-  } catch (error) {
-    throw new EmuError('RUNTIME_FAILED', `network setup failed (${commands[0]}…): ${(error as { stderr?: string }).stderr?.trim() || String(error)}`, { cause: error });
+  /** End the node's ip process (the network itself goes with the node). */
+  close(): void {
+    this.shell.close();
   }
+
+  private async ip(commands: string[]): Promise<void> {
+    try {
+      await this.shell.run(commands);
+    } catch (error) {
+      throw new EmuError('RUNTIME_FAILED', `network setup failed (${commands[0]}…): ${(error as Error).message}`, { cause: error });
+    }
+  }
+
 }

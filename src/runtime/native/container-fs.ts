@@ -45,14 +45,16 @@ export function prepareContainerFs(input: ContainerFsInput): ContainerFs {
   };
   mkdirSync(fs.rootfs, { recursive: true });
   own(fs.rootfs);
+  // One overlay of the whole root (idmapped, see oci-config rootLayers), or one per top-level directory.
+  const whole = input.lowerMode === 'idmapped';
   for (const entry of input.view.entries) {
     const path = join(fs.rootfs, entry.name);
     if (entry.kind === 'link') symlinkSync(entry.target, path);
+    // Every top-level directory is a mount point: crun makes those it does not find (with the whole root overlaid, nothing shows through).
+    else if (whole) continue;
     else mkdirSync(path, { mode: entry.mode });
     own(path);
   }
-  // One overlay of the whole root (idmapped, see oci-config rootLayers), or one per top-level directory.
-  const whole = input.lowerMode === 'idmapped';
   for (const extra of [IMAGE_ROOT, ...(whole ? [LOWER, MERGED] : [])]) {
     mkdirSync(join(fs.rootfs, extra));
     own(join(fs.rootfs, extra));

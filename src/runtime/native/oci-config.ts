@@ -85,14 +85,14 @@ const caps = (names: readonly string[]) => {
 /**
  * The pod's init, PID 1 of its namespaces (the pause container's job): wait for
  * the node to plug eth0 in, configure it from inside (one `ip` instead of an
- * nsenter and an `ip` from outside: process starts are the cost here), report
- * "ready". Then, alone in its PID namespace, it just waits on its stdin (the
- * node keeps it open: no process to start); with the pod's containers sharing
- * its PID namespace, it reaps their orphans (`wait` reaps any child).
+ * nsenter and an `ip` from outside: process starts are the cost here; that `ip`
+ * starts at once, while the node plugs eth0 in, and waits for its commands),
+ * report "ready". Then, alone in its PID namespace, it just waits on its stdin
+ * (the node keeps it open: no process to start); with the pod's containers
+ * sharing its PID namespace, it reaps their orphans (`wait` reaps any child).
  */
 const SANDBOX_INIT = `set -e
-read ip prefix gateway
-printf 'link set lo up\\naddr add %s/%s dev eth0\\nlink set eth0 up\\nroute add default via %s\\n' "$ip" "$prefix" "$gateway" | ip -batch -
+{ read ip prefix gateway; printf 'link set lo up\\naddr add %s/%s dev eth0\\nlink set eth0 up\\nroute add default via %s\\n' "$ip" "$prefix" "$gateway"; } | ip -batch -
 echo ready
 exec >/dev/null
 if [ "$1" = reap ]; then exec </dev/null; while :; do sleep 2147483647 & wait $!; done; fi
