@@ -1,8 +1,9 @@
 // Network faults on the Docker runtime: nft and tc run in the pod's network
 // namespace through an exec in its pause container. A partition between two
 // pods really cuts traffic both ways (and only between them) until `emu chaos
-// heal`; a 100 % loss drops what a pod sends until its Fault is deleted; the
-// rules live in the pods' namespaces, never in the host's. Then one seeded
+// heal`; a 100 % loss drops what a pod sends until its Fault is deleted; a
+// bandwidth limit is a tbf qdisc; the rules live in the pods' namespaces, never
+// in the host's. Then one seeded
 // MySQL chaos run, partitions in its plan, with every check holding. Skips,
 // saying why, where there is no Docker daemon or its images are not built.
 import { execa } from 'execa';
@@ -42,13 +43,14 @@ describe.skipIf(!docker.client)(`network faults on the Docker runtime${skipped}`
     return result.stdout.trim() || 'cut';
   }
 
-  /** The nft tables in a pod's network namespace, as its pause container lists them. */
-  async function podTables(pod: string): Promise<string> {
-    const [sandbox] = await client.container.dockerode.listContainers({ filters: { label: [`${LABELS.pod}=default/${pod}`, `${LABELS.role}=sandbox`] } });
-    const listed = await client.container.exec(client.container.getById(sandbox.Id), ['nft', 'list', 'tables']);
+  /** What a command prints in a pod's network namespace, run in its pause container. */
+  async function inPodNetwork(pod: string, command: string[]): Promise<string> {
+    const [sandbox] = await client.container.dockerode.listContainers({ filters: { label: [`${LABELS.cluster}=${t.home}/clusters/${t.cluster}`, `${LABELS.pod}=default/${pod}`, `${LABELS.role}=sandbox`] } });
+    const listed = await client.container.exec(client.container.getById(sandbox.Id), command);
     expect(listed.exitCode, listed.output).toBe(0);
     return listed.output;
   }
+  const podTables = (pod: string) => inPodNetwork(pod, ['nft', 'list', 'tables']);
 
   const phase = async (name: string) => JSON.parse((await kubectl(['get', 'fault', name, '-o', 'json'])).stdout).status?.phase;
   const active = (name: string) => pollUntil(`fault ${name} to be in force`, async () => ((await phase(name)) === 'Active' ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
@@ -107,6 +109,17 @@ describe.skipIf(!docker.client)(`network faults on the Docker runtime${skipped}`
     expect(await reach('web-0', 'web-1')).toBe('HTTP/1.1 200 OK');
     expect(await reach('web-1', 'web-0')).toBe('HTTP/1.1 200 OK');
     expect(await podTables('web-0')).toBe('');
+  }, 60_000);
+
+  it('a bandwidth limit is a tbf qdisc on the pod\'s eth0, removed when its Fault is deleted', async () => {
+    const fault = `${t.home}/slow-web-2.yaml`;
+    writeFileSync(fault, 'apiVersion: chaos.emu.dev/v1alpha1\nkind: Fault\nmetadata: {name: slow-web-2}\nspec: {fault: netem, targets: [web-2], params: {netem: bandwidth, rate: 1mbit}}\n');
+    expect((await kubectl(['apply', '-f', fault])).stdout).toBe('fault.chaos.emu.dev/slow-web-2 created');
+    await active('slow-web-2');
+    expect(await inPodNetwork('web-2', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).toMatch(/^qdisc tbf \S+ root .*rate 1Mbit/);
+    expect(await reach('web-0', 'web-2')).toBe('HTTP/1.1 200 OK');
+    expect((await kubectl(['delete', 'fault', 'slow-web-2'])).stdout).toBe('fault.chaos.emu.dev "slow-web-2" deleted');
+    expect(await inPodNetwork('web-2', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).not.toContain('tbf');
   }, 60_000);
 });
 
