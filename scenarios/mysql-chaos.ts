@@ -10,6 +10,7 @@
 //   emu run scenarios/mysql-chaos.ts --seed 7        # the same schedule again
 //   emu run scenarios/mysql-chaos.ts --seed 7 --plan # the schedule as JSON; nothing starts
 //   CHAOS_SOAK=1 emu run scenarios/mysql-chaos.ts    # ≥300 faults (npm run chaos)
+//   CHAOS_DURATION=20s emu run scenarios/mysql-chaos.ts --runtime docker  # a shorter schedule (11 faults)
 //
 // Planted bugs, each of which a checker must catch (test/chaos/mysql-chaos.test.ts),
 // each in a shorter run (20 s of faults):
@@ -52,7 +53,7 @@ export default defineScenario({
     interval: '1750ms',
     faultDuration: '800ms',
     // CI: 34 faults; npm run chaos: 411.
-    duration: soak ? '12m' : bug ? '20s' : '60s',
+    duration: process.env.CHAOS_DURATION || (soak ? '12m' : bug ? '20s' : '60s'),
   },
   async run(t) {
     t.session.classify = classify;

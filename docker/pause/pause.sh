@@ -7,7 +7,8 @@
 # /proc/<pid>/ns, bind-mounted read-only at /run/emu/node-ns by emu, checked against the
 # inode emu saw, $EMU_NODE_NETNS), and configures the address emu assigned. emu then puts
 # $EMU_VETH on the node's bridge. Then it prints "ready", drops every capability and waits
-# for SIGTERM. Any failure is one line "emu-pause: why", which emu reports.
+# for SIGTERM (the container keeps NET_ADMIN: emu execs nft and tc here for network faults).
+# Any failure is one line "emu-pause: why", which emu reports.
 fail() { echo "emu-pause: $*"; exit 1; }
 ns=/run/emu/node-ns/net
 seen=$(stat -L -c %i "$ns" 2>&1) || fail "cannot see the node's network namespace: $seen"

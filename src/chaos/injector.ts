@@ -25,7 +25,7 @@ import type { EventRecorder } from '../events/recorder.ts';
 import type { Kubelet, PodIncarnationRef } from '../kubelet/kubelet.ts';
 import { LASTING, type FaultName, type NetemBehaviour } from './faults.ts';
 import { isolate } from './targets.ts';
-import { addQdisc, addRules, checkNetemSupport, NFT_BEHAVIOURS, packetRules, partitionRules, qdiscArgs, removeQdisc, removeRules } from './network-faults.ts';
+import { addQdisc, addRules, checkNetemSupport, NFT_BEHAVIOURS, packetRules, partitionRules, qdiscArgs, removeQdisc, removeRules, type PodNetworkNamespace } from './network-faults.ts';
 
 const PODS = byKind('Pod')!;
 /** How long pod-kill waits for the pod's processes to be gone before it calls the fault applied anyway. */
@@ -168,7 +168,7 @@ export class FaultInjector {
     const net = new Map(involved.map((name) => [name, kubelet.podNetwork(order.namespace, name)]));
     const applied: string[] = [];
     const heal = async () => {
-      await Promise.all(applied.map((name) => removeRules(net.get(name)!.netns, order.id)));
+      await Promise.all(applied.map((name) => removeRules(net.get(name)!.sandbox, order.id)));
     };
     try {
       // Every pod's side of the cut at once: the partition is in force when the last one is.
@@ -177,7 +177,7 @@ export class FaultInjector {
         involved.map((name) => {
           const peers = cuts.flatMap(([a, b]) => (a === name ? [b] : b === name ? [a] : [])).map((p) => net.get(p)!.ip);
           applied.push(name);
-          return addRules(net.get(name)!.netns, partitionRules(order.id, peers));
+          return addRules(net.get(name)!.sandbox, partitionRules(order.id, peers));
         }),
       );
       const failed = added.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -193,17 +193,17 @@ export class FaultInjector {
     const params = order.params ?? {};
     const behaviour = (params.netem ?? 'delay') as NetemBehaviour;
     await checkNetemSupport([behaviour]);
-    const nets = order.targets.map((name) => this.deps.kubelet.podNetwork(order.namespace, name));
-    const applied: string[] = [];
+    const sandboxes = order.targets.map((name) => this.deps.kubelet.podNetwork(order.namespace, name).sandbox);
+    const applied: PodNetworkNamespace[] = [];
     const byNft = NFT_BEHAVIOURS.has(behaviour);
     const heal = async () => {
-      await Promise.all(applied.map((netns) => (byNft ? removeRules(netns, order.id) : removeQdisc(netns))));
+      await Promise.all(applied.map((pod) => (byNft ? removeRules(pod, order.id) : removeQdisc(pod))));
     };
     try {
-      for (const { netns } of nets) {
-        applied.push(netns);
-        if (byNft) await addRules(netns, packetRules(order.id, behaviour, params.percent as number));
-        else await addQdisc(netns, qdiscArgs(behaviour, params));
+      for (const pod of sandboxes) {
+        applied.push(pod);
+        if (byNft) await addRules(pod, packetRules(order.id, behaviour, params.percent as number));
+        else await addQdisc(pod, qdiscArgs(behaviour, params));
       }
     } catch (error) {
       await heal();

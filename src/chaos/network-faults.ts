@@ -13,10 +13,13 @@
  *   before anything starts (see netemSupport).
  *
  * Everything here lives in the pod's namespace and dies with it: a pod that is
- * killed or rescheduled comes back without any of these rules.
+ * killed or rescheduled comes back without any of these rules. The runtime
+ * runs nft and tc there (PodSandbox.runInNetwork): nsenter on the native
+ * runtime, an exec in the pause container on Docker.
  */
 import { execa } from 'execa';
 import { EmuError } from '../errors.ts';
+import type { PodSandbox } from '../runtime/container-runtime.ts';
 import type { NetemBehaviour } from './faults.ts';
 
 const DEVICE = 'eth0';
@@ -106,25 +109,23 @@ export async function checkNetemSupport(behaviours: Iterable<NetemBehaviour>): P
   for (const behaviour of behaviours) if (NETEM_ONLY.has(behaviour) && !(await netemSupport())) throw netemMissing(behaviour);
 }
 
-async function inNetns(netns: string, command: string[], input?: string): Promise<void> {
-  const result = await execa('nsenter', [`--net=${netns}`, ...command], { input, reject: false });
-  if (result.exitCode !== 0) throw new EmuError('RUNTIME_FAILED', `${command.slice(0, 3).join(' ')} in the pod's network failed: ${(result.stderr || result.stdout).trim().split('\n')[0]}`);
-}
+/** Where a network fault goes: a pod's sandbox (the runtime enters its network namespace). */
+export type PodNetworkNamespace = Pick<PodSandbox, 'runInNetwork'>;
 
 /** Load an nft ruleset (one fault's table) into a pod's network namespace. */
-export function addRules(netns: string, rules: string): Promise<void> {
-  return inNetns(netns, ['nft', '-f', '-'], rules);
+export function addRules(pod: PodNetworkNamespace, rules: string): Promise<void> {
+  return pod.runInNetwork(['nft', '-f', '-'], rules);
 }
 
 /** Remove a fault's table; a namespace that is gone (the pod died) has nothing left to heal. */
-export async function removeRules(netns: string, faultId: string): Promise<void> {
-  await execa('nsenter', [`--net=${netns}`, 'nft', 'delete', 'table', 'ip', tableName(faultId)], { reject: false });
+export async function removeRules(pod: PodNetworkNamespace, faultId: string): Promise<void> {
+  await pod.runInNetwork(['nft', 'delete', 'table', 'ip', tableName(faultId)]).catch(() => undefined);
 }
 
-export function addQdisc(netns: string, args: string[]): Promise<void> {
-  return inNetns(netns, ['tc', 'qdisc', 'add', 'dev', DEVICE, 'root', ...args]);
+export function addQdisc(pod: PodNetworkNamespace, args: string[]): Promise<void> {
+  return pod.runInNetwork(['tc', 'qdisc', 'add', 'dev', DEVICE, 'root', ...args]);
 }
 
-export async function removeQdisc(netns: string): Promise<void> {
-  await execa('nsenter', [`--net=${netns}`, 'tc', 'qdisc', 'del', 'dev', DEVICE, 'root'], { reject: false });
+export async function removeQdisc(pod: PodNetworkNamespace): Promise<void> {
+  await pod.runInNetwork(['tc', 'qdisc', 'del', 'dev', DEVICE, 'root']).catch(() => undefined);
 }

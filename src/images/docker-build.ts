@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { pack } from 'tar-fs';
-import { ImageName, type ContainerRuntimeClient } from 'testcontainers';
+import type { ContainerRuntimeClient } from 'testcontainers';
 import { EmuError } from '../errors.ts';
 import { connectDocker, emuDockerHome } from '../runtime/docker/docker-client.ts';
 import { APT_PACKAGES_LABEL, LABELS } from '../runtime/docker/docker-names.ts';
@@ -55,14 +55,17 @@ export async function buildDockerImages(references: readonly string[], progress:
 /**
  * Before pods start on Docker (emu apply, up, run): connect to the daemon (one
  * clear error if there is none) and build the images these references need
- * that are not there yet. Images already built are used as they are; `emu pull
- * --runtime docker` rebuilds whatever changed.
+ * that are not there yet, or whose recipe (docker/<image>/) changed since they
+ * were built. Otherwise images are used as they are; `emu pull --runtime
+ * docker` also rebuilds those whose packages changed.
  */
 export async function ensureDockerImages(references: readonly string[], progress: Progress): Promise<void> {
   const client = await connectDocker();
   const missing: string[] = [];
   for (const recipe of recipesFor(references)) {
-    if (!(await client.image.exists(ImageName.fromString(recipe.tag)))) missing.push(recipe.name);
+    const image = await client.container.dockerode.getImage(recipe.tag).inspect().catch(() => undefined);
+    const stale = image && recipe.dir && image.Config.Labels?.[LABELS.recipe] !== (await recipeHash(recipe));
+    if (!image || stale) missing.push(recipe.name);
   }
   if (missing.length === 0) return;
   progress.update(`building Docker images: ${missing.join(', ')}`);
@@ -84,11 +87,12 @@ async function buildImage(client: ContainerRuntimeClient, recipe: DockerImageRec
   const debs = await debClosure(packages, options.status, join(options.buildDir, 'debs'));
   const context = await linkContext(recipe, debs, join(options.buildDir, 'context', recipe.name));
   const inputs = await hashTree(context, options.baseId);
+  const recipeLabel = await recipeHash(recipe);
   const existing = await client.container.dockerode.getImage(recipe.tag).inspect().catch(() => undefined);
-  if (existing?.Config.Labels?.[LABELS.inputs] === inputs) return false;
+  if (existing?.Config.Labels?.[LABELS.inputs] === inputs && existing.Config.Labels[LABELS.recipe] === recipeLabel) return false;
   const stream = await client.container.dockerode.buildImage(pack(context, { dereference: true }) as unknown as NodeJS.ReadableStream, {
     t: recipe.tag,
-    labels: { [LABELS.inputs]: inputs },
+    labels: { [LABELS.inputs]: inputs, [LABELS.recipe]: recipeLabel },
     // No network in builds: everything they need is in the context.
     networkmode: 'none',
     rm: true,
@@ -119,6 +123,11 @@ async function linkContext(recipe: DockerImageRecipe, debs: string[], context: s
     await symlink(source, join(context, extra.contextPath));
   }
   return context;
+}
+
+/** The hash of a recipe's own folder (its Dockerfile and scripts), the tag as salt. */
+export function recipeHash(recipe: DockerImageRecipe): Promise<string> {
+  return hashTree(recipe.dir!, recipe.tag);
 }
 
 /** A hash of every file under `dir` (links followed): names, modes and contents, plus `salt`. */

@@ -18,7 +18,7 @@ import { claimDirectory, type ClusterPaths } from '../engine/cluster-paths.ts';
 import { EmuError } from '../errors.ts';
 import type { EventRecorder } from '../events/recorder.ts';
 import type { NodeNetwork } from '../network/node-network.ts';
-import type { ContainerRuntime } from '../runtime/container-runtime.ts';
+import type { ContainerRuntime, PodSandbox } from '../runtime/container-runtime.ts';
 import { PodRuntime } from '../runtime/pod-runtime.ts';
 import type { ContainerStatus } from '../runtime/pod-spec.ts';
 import { buildPod } from './pod-spec-builder.ts';
@@ -233,13 +233,12 @@ export class Kubelet {
     await running.signalAll(signal);
   }
 
-  /** The pod's network namespace (a path for nsenter --net=) and address, for network faults. */
-  podNetwork(namespace: string, name: string): { netns: string; ip: string } {
+  /** The pod's sandbox (to run nft and tc in its network namespace) and address, for network faults. */
+  podNetwork(namespace: string, name: string): { sandbox: PodSandbox; ip: string } {
     const runtime = this.runningPod(namespace, name);
-    if (this.containerRuntime?.name === 'docker') throw new EmuError('CHAOS_INVALID', `chaos: network faults (partition, netem) need the pod's network namespace, which the docker runtime keeps inside dockerd; run the cluster with --runtime native`);
-    const netns = runtime.podSandbox?.netnsPath;
-    if (!netns || !runtime.status.podIP) throw new EmuError('RUNTIME_FAILED', `pod "${name}" has no network yet`);
-    return { netns, ip: runtime.status.podIP };
+    const sandbox = runtime.podSandbox;
+    if (!sandbox || !runtime.status.podIP) throw new EmuError('RUNTIME_FAILED', `pod "${name}" has no network yet`);
+    return { sandbox, ip: runtime.status.podIP };
   }
 
   /** The incarnations whose sandbox is up now. */

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { EmuError } from '../errors.ts';
 
 /** The runtimes a cluster can run its pods on, chosen when it starts (see runtime-choice.ts). */
 export const RUNTIME_NAMES = ['native', 'docker'] as const;
@@ -109,14 +110,19 @@ export interface PodSandbox {
   /** Send a signal to every process of the pod, the sandbox's own included (chaos: pod-kill, pause). */
   signalAll(signal: NodeJS.Signals): Promise<void>;
   /**
-   * A path inside the node naming the pod's network namespace (for `nsenter
-   * --net=PATH`: chaos's partition and netem rules), while the sandbox lives;
-   * undefined when this runtime's pods are not reachable that way (docker) or
-   * the sandbox is gone.
+   * Run a command (nft, tc) in the pod's network namespace with the power to
+   * change it (CAP_NET_ADMIN there), `input` on its standard input: how chaos
+   * puts its partition and netem rules in place. Resolves when it exits 0; else
+   * rejects with networkCommandFailed's line (also when the sandbox is gone).
    */
-  readonly netnsPath: string | undefined;
+  runInNetwork(command: string[], input?: string): Promise<void>;
   /** Kill whatever is left of the pod, leave the network, free what the sandbox holds. */
   remove(): Promise<void>;
+}
+
+/** The one line a runInNetwork failure says: the command, and the first line of what it printed. */
+export function networkCommandFailed(command: string[], output: string): EmuError {
+  return new EmuError('RUNTIME_FAILED', `${command.slice(0, 3).join(' ')} in the pod's network failed: ${output.trim().split('\n')[0]}`);
 }
 
 export interface Container {

@@ -44,9 +44,13 @@ export interface ExecResult {
 }
 
 /** Run a command in a container to its end (or the timeout) and collect its output: exec probes, scenario exec. */
-export async function execCollect(container: Container, command: string[], timeoutMs: number): Promise<ExecResult> {
-  const session = container.exec(command);
-  session.stdin.end();
+export function execCollect(container: Container, command: string[], timeoutMs: number): Promise<ExecResult> {
+  return collectSession(container.exec(command), timeoutMs);
+}
+
+/** Give a session its input (or none), then collect its output until it ends or the timeout kills it. */
+export async function collectSession(session: ExecSession, timeoutMs: number, input?: string): Promise<ExecResult> {
+  session.stdin.end(input);
   const collect = (stream: Readable) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));

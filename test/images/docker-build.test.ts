@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debFileName, parseSimulation } from '../../src/images/deb-closure.ts';
-import { aptPackagesOf } from '../../src/images/docker-build.ts';
+import { aptPackagesOf, recipeHash } from '../../src/images/docker-build.ts';
 import { dockerRecipe, recipesFor } from '../../src/images/docker-recipes.ts';
 import { demultiplex } from '../../src/runtime/docker/docker-runtime.ts';
 
@@ -18,6 +21,20 @@ describe('Docker image recipes', () => {
 
   it('always builds the base and pause images, and each image once', () => {
     expect(recipesFor(['nginx:1.25', 'registry.k8s.io/nginx-slim:0.8']).map((r) => r.name)).toEqual(['shell', 'pause', 'nginx']);
+  });
+
+  it('marks an image with its recipe folder, so a changed recipe (a package added) is rebuilt before pods start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-recipe-'));
+    try {
+      const recipe = { name: 'pause', tag: 'emu.local/pause:test', dir };
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM x\nLABEL dev.emu.apt-packages="iproute2"\n');
+      const before = await recipeHash(recipe);
+      expect(await recipeHash(recipe)).toBe(before);
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM x\nLABEL dev.emu.apt-packages="iproute2 nftables"\n');
+      expect(await recipeHash(recipe)).not.toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the Debian packages a Dockerfile asks for', () => {

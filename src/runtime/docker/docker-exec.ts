@@ -3,13 +3,20 @@ import { PassThrough } from 'node:stream';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import type { ExecSession } from '../container-runtime.ts';
 
+export interface ExecOptions {
+  workingDir?: string;
+  /** Attach stdin even if the caller ends it at once (default: only if it is still open on the next turn). */
+  stdin?: boolean;
+}
+
 /**
  * A command run in a Docker container, streamed both ways (kubectl exec -i,
  * probes, scenario exec). testcontainers' own exec collects output and takes no
  * input, so this uses the Docker client it exposes. stdin is attached only if
  * the caller has not ended it by the next turn of the event loop (probes and
  * commands without -i end it at once): then the command sees no stdin at all,
- * as with `docker exec` without -i.
+ * as with `docker exec` without -i. With `stdin: true` it is attached in any
+ * case (input written and ended at once, as `nft -f -` reads it).
  *
  * kill() lets go of the command's streams and reports 137; Docker has no way
  * to signal an exec'd process, so it runs on to its end inside the container
@@ -23,7 +30,7 @@ export class DockerExecSession implements ExecSession {
   private stream?: Duplex;
   private killed?: () => void;
 
-  constructor(client: ContainerRuntimeClient, containerId: string, command: string[], options: { workingDir?: string }) {
+  constructor(client: ContainerRuntimeClient, containerId: string, command: string[], options: ExecOptions) {
     const killed = new Promise<number>((resolve) => (this.killed = () => resolve(137)));
     this.exited = Promise.race([this.run(client, containerId, command, options), killed]).finally(() => {
       this.stdout.end();
@@ -43,10 +50,10 @@ export class DockerExecSession implements ExecSession {
     };
   }
 
-  private async run(client: ContainerRuntimeClient, containerId: string, command: string[], options: { workingDir?: string }): Promise<number> {
+  private async run(client: ContainerRuntimeClient, containerId: string, command: string[], options: ExecOptions): Promise<number> {
     try {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const attachStdin = !this.stdin.writableEnded;
+      const attachStdin = options.stdin ?? !this.stdin.writableEnded;
       const container = client.container.getById(containerId);
       const exec = await container.exec({ Cmd: command, AttachStdin: attachStdin, AttachStdout: true, AttachStderr: true, ...(options.workingDir ? { WorkingDir: options.workingDir } : {}) });
       const stream = (await exec.start({ hijack: true, stdin: attachStdin })) as Duplex;

@@ -15,6 +15,8 @@ export const LABELS = {
   container: 'dev.emu.container',
   /** On images: the hash of their build inputs (unchanged inputs, no rebuild). */
   inputs: 'dev.emu.inputs',
+  /** On images: the hash of their recipe folder alone (cheap to check before each start: a changed recipe rebuilds). */
+  recipe: 'dev.emu.recipe',
 } as const;
 
 /** Read from a Dockerfile: the Debian packages its image needs (see docker/base/emu-install-debs). */

@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { EmuError } from '../../errors.ts';
 import { PAUSE_RECIPE } from '../../images/docker-recipes.ts';
-import type { Container, ContainerConfig, PodSandbox, SandboxConfig } from '../container-runtime.ts';
+import { networkCommandFailed, type Container, type ContainerConfig, type PodSandbox, type SandboxConfig } from '../container-runtime.ts';
+import { collectSession } from '../exec.ts';
 import { DockerContainer } from './docker-container.ts';
+import { DockerExecSession } from './docker-exec.ts';
 import { podLabels, sandboxName, type PodIdentity } from './docker-names.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
 
 /** Where the pause container sees the node's namespaces (read by docker/pause/pause.sh). */
 const NODE_NS_MOUNT = '/run/emu/node-ns';
+/** How long an nft or tc command in the pod's network may take (the daemon answers in milliseconds). */
+const NETWORK_COMMAND_TIMEOUT_MS = 15_000;
 
 /**
  * A pod sandbox on Docker: the pause container, holding the pod's network and
@@ -27,8 +31,9 @@ const NODE_NS_MOUNT = '/run/emu/node-ns';
  * plugs itself in: given the node's /proc/<pid>/ns read-only (that takes
  * CAP_SYS_PTRACE, as the node is not its own process) and CAP_NET_ADMIN, it
  * creates eth0 with the veth peer inside the node's namespace and configures the
- * address emu reserved; emu then puts the peer on the bridge. Its capabilities
- * are dropped once that is done. When the pause container goes, its namespace
+ * address emu reserved; emu then puts the peer on the bridge. Its process drops
+ * its capabilities once that is done; the container keeps them, so an exec in
+ * it can still change the namespace (chaos's nft and tc, see runInNetwork). When the pause container goes, its namespace
  * and the veth pair go with it.
  */
 export class DockerSandbox implements PodSandbox {
@@ -49,11 +54,16 @@ export class DockerSandbox implements PodSandbox {
   }
 
   /**
-   * The pause container's network namespace is dockerd's to hold: its process is
-   * not in the node's PID namespace, so the node has no path to it (network
-   * faults are refused on this runtime, see chaos/injector.ts).
+   * An exec in the pause container, which holds the pod's network namespace:
+   * the container keeps NET_ADMIN in its configuration, so an exec'd process
+   * has it even though the pause process itself dropped every capability. The
+   * pause image carries nft and tc for this (chaos's partition and netem).
    */
-  readonly netnsPath = undefined;
+  async runInNetwork(command: string[], input?: string): Promise<void> {
+    const session = new DockerExecSession(this.runtime.client, this.id, command, { stdin: input !== undefined });
+    const result = await collectSession(session, NETWORK_COMMAND_TIMEOUT_MS, input);
+    if (result.exitCode !== 0) throw networkCommandFailed(command, result.timedOut ? `no answer within ${NETWORK_COMMAND_TIMEOUT_MS / 1000}s` : result.stderr || result.stdout || `exit code ${result.exitCode}`);
+  }
 
   get id(): string {
     return this.pause.getId();

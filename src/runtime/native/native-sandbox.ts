@@ -3,10 +3,11 @@ import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:f
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { execa } from 'execa';
 import { EmuError } from '../../errors.ts';
 import type { PodAddress } from '../../network/node-network.ts';
 import { signalQuietly } from '../../util/proc.ts';
-import type { Container, ContainerConfig, PodSandbox, SandboxConfig } from '../container-runtime.ts';
+import { networkCommandFailed, type Container, type ContainerConfig, type PodSandbox, type SandboxConfig } from '../container-runtime.ts';
 import { NativeContainer } from './native-container.ts';
 import type { NativeRuntime } from './native-runtime.ts';
 import { namespaceOf, signalNamespace } from './namespace-processes.ts';
@@ -52,9 +53,11 @@ export class NativeSandbox implements PodSandbox {
     return this.address.ip;
   }
 
-  /** The sandbox init's network namespace through /proc, only while it runs (afterwards the PID may be someone else's). */
-  get netnsPath(): string | undefined {
-    return this.gone ? undefined : `/proc/${this.pid}/ns/net`;
+  /** nsenter into the sandbox init's network namespace through /proc, only while it runs (afterwards the PID may be someone else's). */
+  async runInNetwork(command: string[], input?: string): Promise<void> {
+    if (this.gone) throw networkCommandFailed(command, 'the pod\'s sandbox is gone');
+    const result = await execa('nsenter', [`--net=/proc/${this.pid}/ns/net`, ...command], { input, reject: false });
+    if (result.exitCode !== 0) throw networkCommandFailed(command, result.stderr || result.stdout);
   }
 
   private gone = false;
