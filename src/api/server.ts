@@ -14,6 +14,7 @@ import { openApiDocument, openApiIndex } from './openapi.ts';
 import { decodeProtobufBody, isProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
 import { ResourceHandler, type ResourceRequest, type Verb } from './rest.ts';
 import { evictPod } from './eviction.ts';
+import { validateRequestObject } from '../manifest/check-request.ts';
 import { byResource, type ResourceType } from './resources.ts';
 import { ApiError, badRequest, forbidden, internalError, notFound, requestEntityTooLarge, unauthorized, unsupportedMediaType } from './status.ts';
 import type { ApiObject, ApiStore, WatchEvent } from './store.ts';
@@ -135,7 +136,9 @@ export class ApiServer {
       contentType,
     };
     if (verb === 'watch') return this.streamWatch(req, res, request, url);
+    const before = (verb === 'update' || verb === 'patch') && !parsed.subresource ? this.options.store.find(parsed.type, parsed.namespace, parsed.name!) : undefined;
     const result = this.rest.handle(request);
+    if (!parsed.subresource) warn(res, writeWarnings(verb, body, before, result as ApiObject));
     if (wantsTable(req) && (verb === 'get' || verb === 'list') && !parsed.subresource) {
       const items = 'items' in result ? (result.items as ApiObject[]) : [result];
       return { ...this.table(parsed.type, items, url), metadata: { resourceVersion: this.options.store.resourceVersion } };
@@ -372,4 +375,31 @@ function parseJson(body: Buffer | undefined): unknown {
   } catch (error) {
     throw badRequest(`json parse error: ${(error as Error).message}`);
   }
+}
+
+/**
+ * What a write asks for that emu accepts but does not emulate (the same
+ * warnings `emu apply` prints, by field path), for the client to show: kubectl
+ * prints each as `Warning: …`. A create is judged by what the client sent (the
+ * stored object has the server's defaults too, some of them fields emu ignores);
+ * an update or patch by what it adds to the object as it was.
+ */
+function writeWarnings(verb: Verb, body: Buffer | undefined, before: ApiObject | undefined, result: ApiObject): string[] {
+  if (verb === 'create') return notEmulated(JSON.parse(body!.toString('utf8')) as ApiObject);
+  if ((verb !== 'update' && verb !== 'patch') || !before) return [];
+  const had = new Set(notEmulated(before));
+  return notEmulated(result).filter((w) => !had.has(w));
+}
+
+function notEmulated(object: ApiObject): string[] {
+  try {
+    return validateRequestObject(object);
+  } catch {
+    return []; // stored, so valid; a rule that changed its mind is not the client's problem
+  }
+}
+
+/** Kubernetes' Warning headers: `299 - "text"`, one per warning. */
+function warn(res: ServerResponse, warnings: string[]): void {
+  if (warnings.length > 0) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 }

@@ -1,5 +1,6 @@
 // The API server against malformed and hostile requests: every one gets a
 // Kubernetes Status, and the server keeps answering afterwards.
+import type { IncomingHttpHeaders } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import { connect } from 'node:tls';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ let server: ApiServer;
 let credentials: Credentials;
 let dir: string;
 
-function call(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}, withCert = true): Promise<{ status: number; json: any; text: string }> {
+function call(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}, withCert = true): Promise<{ status: number; json: any; text: string; headers: IncomingHttpHeaders }> {
   const options: RequestOptions = {
     host: '127.0.0.1',
     port: server.port,
@@ -37,7 +38,7 @@ function call(method: string, path: string, body?: string | Buffer, headers: Rec
         } catch {
           json = undefined;
         }
-        resolve({ status: res.statusCode ?? 0, json, text });
+        resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
       });
     });
     req.on('error', reject);
@@ -91,6 +92,25 @@ describe('the API server and bad requests', () => {
     expect((await call('POST', CMS, body)).json).toMatchObject({ reason: 'AlreadyExists', code: 409 });
     expect((await call('GET', '/api/v1/namespaces/default/widgets')).status).toBe(404);
     expect((await call('PATCH', `${CMS}/once`, '{}', { 'Content-Type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('warns, as Kubernetes does (Warning: 299), of what a written object asks for that emu does not emulate', async () => {
+    const pod = (extra: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'warned' }, spec: { containers: [{ name: 'c', image: 'busybox', ...extra }] } });
+    const created = await call('POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod({ resources: { limits: { cpu: '1' } } })));
+    expect(created.status).toBe(201);
+    expect(created.headers.warning).toBe('299 - "spec.containers[0].resources: not emulated by emu; ignored"');
+    const plain = await call('POST', '/api/v1/namespaces/default/pods', JSON.stringify({ ...pod({}), metadata: { name: 'plain' } }));
+    expect([plain.status, plain.headers.warning]).toEqual([201, undefined]);
+    // An update or patch is warned of what it adds, not of what the object already had.
+    const path = '/apis/apps/v1/namespaces/default/statefulsets';
+    const set = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'set' }, spec: { serviceName: 'set', selector: { matchLabels: { app: 'set' } }, template: { metadata: { labels: { app: 'set' } }, spec: pod({}).spec } } };
+    expect((await call('POST', path, JSON.stringify(set))).headers.warning).toBeUndefined();
+    const patch = (body: object) => call('PATCH', `${path}/set`, JSON.stringify(body), { 'Content-Type': 'application/merge-patch+json' });
+    expect((await patch({ metadata: { labels: { a: 'b' } } })).headers.warning).toBeUndefined();
+    const added = await patch({ spec: { template: { spec: { priorityClassName: 'high' } } } });
+    expect([added.status, added.headers.warning]).toEqual([200, '299 - "spec.template.spec.priorityClassName: not emulated by emu; ignored"']);
+    expect((await patch({ metadata: { labels: { a: 'c' } } })).headers.warning).toBeUndefined();
+    expect((await call('GET', '/api/v1/namespaces/default/pods/warned')).headers.warning).toBeUndefined();
   });
 
   it('creates from a protobuf body, answers corrupted protobuf with 400 and a protobuf patch with 415', async () => {

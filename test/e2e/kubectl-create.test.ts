@@ -129,4 +129,29 @@ describe('kubectl create generators (protobuf bodies) against emu', () => {
     expect((await kubectl(['get', 'configmap', 'broken'])).exitCode).toBe(1);
     expect(await ok(['create', 'configmap', 'after', '--from-literal=still=serving'])).toBe('configmap/after created');
   });
+
+  it("shows emu's warnings for what it does not emulate, as kubectl shows a real server's", async () => {
+    const file = `${t.home}/warned.yaml`;
+    const manifest = (extra: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: warned}
+spec:
+  replicas: 0
+  serviceName: warned
+  selector: {matchLabels: {app: warned}}
+  template:
+    metadata: {labels: {app: warned}}
+    spec:${extra}
+      containers:
+      - {name: c, image: busybox, resources: {requests: {cpu: 100m}}}
+`;
+    writeFileSync(file, manifest(''));
+    const created = await kubectl(['apply', '-f', file]);
+    expect([created.exitCode, created.stdout]).toEqual([0, 'statefulset.apps/warned created']);
+    expect(created.stderr).toBe('Warning: spec.template.spec.containers[0].resources: not emulated by emu; ignored');
+    writeFileSync(file, manifest('\n      priorityClassName: high'));
+    const patched = await kubectl(['apply', '-f', file]);
+    expect([patched.exitCode, patched.stderr]).toEqual([0, 'Warning: spec.template.spec.priorityClassName: not emulated by emu; ignored']);
+    expect((await kubectl(['apply', '-f', file])).stderr).toBe('');
+  });
 });
