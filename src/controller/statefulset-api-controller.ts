@@ -51,6 +51,7 @@ export class StatefulSetApiController {
         else if (event.type === 'ADDED' || event.type === 'MODIFIED') this.controller.upsert(set, this.storedRevisions(set));
       }),
       this.store.watch(PODS, {}, (event) => {
+        if (event.type === 'DELETED') this.views.delete(event.object.metadata.uid!);
         const owner = (event.object.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'StatefulSet');
         if (owner) this.controller.podChanged(`${event.object.metadata.namespace}/${owner.name}`);
       }),
@@ -67,30 +68,29 @@ export class StatefulSetApiController {
     return this.controller.idle();
   }
 
+  /**
+   * The set's pods as the control loop sees them, read from the store at each
+   * sync. A sync comes with nearly every pod change, so a pod's view is kept
+   * until its resourceVersion changes (hundreds of pods: most are as they were).
+   */
   private podViews(key: string): PodView[] {
     const [namespace, name] = key.split('/');
     const set = this.store.find<SetObject>(SETS, namespace, name);
     if (!set) return [];
     return this.store
-      .list<Pod & ApiObject>(PODS, { namespace })
+      .list<Pod & ApiObject>(PODS, { namespace, unsorted: true })
       .items.filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === set.metadata.uid && r.controller))
       .flatMap((p) => {
-        const parsed = parsePodName(p.metadata.name);
-        if (!parsed) return [];
-        const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
-        return [
-          {
-            name: p.metadata.name,
-            ordinal: parsed.ordinal,
-            revision: p.metadata.labels?.[REVISION_LABEL] ?? '',
-            phase: (p.status?.phase ?? 'Pending') as PodView['phase'],
-            ready: ready?.status === 'True',
-            readySinceMs: ready?.status === 'True' && ready.lastTransitionTime ? Date.parse(ready.lastTransitionTime) : undefined,
-            terminating: Boolean(p.metadata.deletionTimestamp),
-          },
-        ];
+        const seen = this.views.get(p.metadata.uid!);
+        if (seen && seen.resourceVersion === p.metadata.resourceVersion) return seen.view ? [seen.view] : [];
+        const view = podView(p);
+        this.views.set(p.metadata.uid!, { resourceVersion: p.metadata.resourceVersion!, view });
+        return view ? [view] : [];
       });
   }
+
+  /** Pod views by pod uid, with the resourceVersion they were made from (see podViews). */
+  private readonly views = new Map<string, { resourceVersion: string; view: PodView | undefined }>();
 
   private record(event: ControllerEvent): void {
     const [, namespace, name] = event.object.split('/');
@@ -167,4 +167,20 @@ export class StatefulSetApiController {
       }));
     for (const action of claimsToDeleteWithSet(set, ordinals)) await this.podControl.deleteClaims(set, action.ordinal);
   }
+}
+
+/** A pod as the control loop sees it (undefined: its name has no ordinal, so it is not the set's to count). */
+function podView(p: Pod & ApiObject): PodView | undefined {
+  const parsed = parsePodName(p.metadata.name);
+  if (!parsed) return undefined;
+  const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
+  return {
+    name: p.metadata.name,
+    ordinal: parsed.ordinal,
+    revision: p.metadata.labels?.[REVISION_LABEL] ?? '',
+    phase: (p.status?.phase ?? 'Pending') as PodView['phase'],
+    ready: ready?.status === 'True',
+    readySinceMs: ready?.status === 'True' && ready.lastTransitionTime ? Date.parse(ready.lastTransitionTime) : undefined,
+    terminating: Boolean(p.metadata.deletionTimestamp),
+  };
 }

@@ -180,7 +180,11 @@ export class Cluster {
     if (first !== undefined) return Promise.resolve(first);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => finish(new EmuError('TIMEOUT', `timed out after ${options.timeoutMs / 1000}s waiting for ${what}`)), options.timeoutMs);
-      const stop = this.store.onChange(() => {
+      // Changes come in bursts (a sync writes many objects): check once after each burst, not
+      // after every write, or a check that reads every pod costs pods × writes.
+      let queued: NodeJS.Immediate | undefined;
+      const recheck = () => {
+        queued = undefined;
         options.progress?.update(`waiting for ${what}`);
         try {
           const value = check();
@@ -188,9 +192,13 @@ export class Cluster {
         } catch (error) {
           finish(error as Error);
         }
+      };
+      const stop = this.store.onChange(() => {
+        queued ??= setImmediate(recheck);
       });
       const finish = (error?: Error, value?: T) => {
         clearTimeout(timer);
+        if (queued) clearImmediate(queued);
         stop();
         options.progress?.done();
         if (error) reject(error);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { holdHelper } from '../util/proc.ts';
 
 /** One request: its commands took the input lines before `marker`, which ends it. */
 interface Request {
@@ -34,7 +35,7 @@ export class IpShell {
     return new Promise<void>((resolve, reject) => {
       this.line += commands.length + 1;
       this.waiting.push({ marker: this.line, errors: [], resolve, reject });
-      this.holdOpen(true);
+      if (this.child) holdHelper(this.child, true); // an idle ip must not keep this process alive
       child.stdin!.write(`${commands.join('\n')}\nlink show dev ${markerName(this.markers++)}\n`);
     });
   }
@@ -61,16 +62,6 @@ export class IpShell {
     return child;
   }
 
-  /** Keep this process alive while a request waits, and only then: an idle ip must not hold it. */
-  private holdOpen(hold: boolean): void {
-    const child = this.child;
-    if (!child) return;
-    for (const handle of [child, child.stdin, child.stderr] as unknown as { ref(): void; unref(): void }[]) {
-      if (hold) handle.ref();
-      else handle.unref();
-    }
-  }
-
   private heard(text: string): void {
     const failed = /^Command failed -:(\d+)$/.exec(text);
     if (!failed) return void this.said.push(text);
@@ -81,7 +72,7 @@ export class IpShell {
     if (!request) return;
     if (line < request.marker) return void request.errors.push(said);
     this.waiting.shift();
-    if (this.waiting.length === 0) this.holdOpen(false);
+    if (this.waiting.length === 0 && this.child) holdHelper(this.child, false);
     if (request.errors.length > 0) request.reject(new Error(request.errors.join('; ')));
     else request.resolve();
   }

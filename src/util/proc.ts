@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { pollUntil } from './deadline.ts';
 
@@ -36,5 +37,17 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Let a long-lived helper process (and its pipes) keep this process alive only
+ * while it has work in flight: `hold` true refs them, false unrefs them.
+ */
+export function holdHelper(child: ChildProcess, hold: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
+    const h = handle as unknown as { ref?(): void; unref?(): void } | null;
+    if (hold) h?.ref?.();
+    else h?.unref?.();
   }
 }

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmuError } from '../../errors.ts';
-import { pollUntil } from '../../util/deadline.ts';
+import { Spawner, type SpawnedProcess, type SpawnIo } from './spawner.ts';
 
 /** Where Debian installs crun. */
 export const INSTALLED_CRUN = '/usr/bin/crun';
@@ -11,10 +10,13 @@ export const INSTALLED_CRUN = '/usr/bin/crun';
 /**
  * crun, the OCI runtime that builds each container. Containers run in the
  * foreground (`crun run`): crun stays the parent of the container's init, exits
- * with its status and cleans its state up, so emu reaps one child per container
- * and learns every exit. No cgroups: emu sets no resource limits.
+ * with its status and cleans its state up, so one process per container is
+ * reaped (by the spawner, which starts them) and every exit is learnt. No
+ * cgroups: emu sets no resource limits.
  */
 export class Crun {
+  private readonly spawner = new Spawner();
+
   constructor(
     /** crun's state (one directory per live container), private to the cluster. */
     readonly stateDir: string,
@@ -35,17 +37,44 @@ export class Crun {
   }
 
   /** Start `crun run` for the bundle; crun's own errors go to `<bundle>/crun.log`, the container's pid to `<bundle>/pid`. */
-  run(id: string, bundle: string, stdio: StdioOptions): ChildProcess {
-    return spawn(this.binary, [...this.global(join(bundle, 'crun.log')), 'run', '--bundle', bundle, '--pid-file', join(bundle, 'pid'), id], { stdio });
+  run(id: string, bundle: string, io: SpawnIo): SpawnedProcess {
+    return this.spawner.spawn(this.binary, [...this.global(join(bundle, 'crun.log')), 'run', '--bundle', bundle, '--pid-file', join(bundle, 'pid'), id], io);
   }
 
-  /** The container's init as the node sees it, once crun has created it (0 if crun ended first). */
+  /** Stop starting processes (those running go on until the node goes). */
+  close(): void {
+    this.spawner.close();
+  }
+
+  /**
+   * The container's init as the node sees it, once crun has created it (0 if
+   * crun ended first). Read again whenever the pid file changes (inotify on
+   * the bundle), and every 50 ms besides.
+   */
   async mainPid(bundle: string, ended: () => boolean): Promise<number> {
-    return await pollUntil(
-      `crun to create the container in ${bundle}`,
-      async () => (ended() ? 0 : Number((await readFile(join(bundle, 'pid'), 'utf8').catch(() => '')) || undefined) || undefined),
-      { timeoutMs: 30_000, intervalMs: 1 },
-    );
+    let changed = false;
+    let wake: (() => void) | undefined;
+    const watcher = watch(bundle, (_event, file) => {
+      if (file !== null && file !== 'pid') return;
+      changed = true;
+      wake?.();
+    });
+    watcher.on('error', () => undefined); // the bundle went with a failed start: the polls see crun end
+    const deadline = Date.now() + 30_000;
+    try {
+      for (;;) {
+        changed = false;
+        if (ended()) return 0;
+        const pid = Number(await readFile(join(bundle, 'pid'), 'utf8').catch(() => ''));
+        if (pid > 0) return pid;
+        if (Date.now() > deadline) throw new EmuError('TIMEOUT', `timed out after 30 s waiting for crun to create the container in ${bundle}`);
+        // A change while the file was being read is not missed: `changed` says so.
+        if (!changed) await new Promise<void>((resolve) => setTimeout((wake = resolve), 50));
+        wake = undefined;
+      }
+    } finally {
+      watcher.close();
+    }
   }
 
   /** What crun said when it failed (empty when it did not). */

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fchownSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
 import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -80,14 +80,9 @@ export class NativeContainer implements Container {
       writeFileSync(join(bundle, 'config.json'), JSON.stringify(oci));
       // The container writes straight into its log file: no pipe through emu to keep
       // draining. The file is the container user's, so it can reopen it as /dev/stdout.
-      const log = openSync(config.logFile, 'a', 0o600);
-      let child: ChildProcess;
-      try {
-        if (rootId !== undefined || sandbox.config.hostUsers) fchownSync(log, (rootId ?? 0) + security.uid, (rootId ?? 0) + security.gid);
-        child = runtime.crun.run(id, bundle, [config.stdin ? 'pipe' : 'ignore', log, log]);
-      } finally {
-        closeSync(log);
-      }
+      const owner: [number, number] | undefined = rootId !== undefined || sandbox.config.hostUsers ? [(rootId ?? 0) + security.uid, (rootId ?? 0) + security.gid] : undefined;
+      const log = { path: config.logFile, owner };
+      const child = runtime.crun.run(id, bundle, { stdin: config.stdin ? 'pipe' : 'ignore', stdout: log, stderr: log });
       let ended = false;
       const exited = new Promise<ContainerExit>((resolve) => {
         child.once('error', (error) => resolve({ exitCode: 128, startError: error.message }));

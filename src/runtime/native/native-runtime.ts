@@ -121,8 +121,10 @@ export class NativeRuntime implements ContainerRuntime {
     return NativeSandbox.start(this, config);
   }
 
-  /** Nothing to do: everything a native pod holds lives in the node and goes with it. */
-  async close(): Promise<void> {}
+  /** Everything a native pod holds lives in the node and goes with it; only the spawner is ended. */
+  async close(): Promise<void> {
+    this.crun.close();
+  }
 
   /** The ids of a new pod's user namespace: a range of its own, or the node's one id. */
   allocateIds(): IdRange {

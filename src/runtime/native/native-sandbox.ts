@@ -1,5 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,6 +11,7 @@ import { NativeContainer } from './native-container.ts';
 import type { NativeRuntime } from './native-runtime.ts';
 import { namespaceOf, signalNamespace } from './namespace-processes.ts';
 import { sandboxConfig, type IdRange } from './oci-config.ts';
+import type { SpawnedProcess } from './spawner.ts';
 
 /** How a sandbox gets onto the node's network (NodeNetwork in production). */
 export interface PodNetwork {
@@ -31,7 +31,7 @@ export class NativeSandbox implements PodSandbox {
   private constructor(
     readonly runtime: NativeRuntime,
     readonly config: SandboxConfig,
-    private readonly crun: ChildProcess,
+    private readonly crun: SpawnedProcess,
     readonly id: string,
     /** Bundles and layers of this sandbox and its containers. */
     readonly dir: string,
@@ -71,9 +71,7 @@ export class NativeSandbox implements PodSandbox {
     chmodSync(dir, 0o711); // root in the pod must reach its containers' layers
     const ids = config.hostUsers ? undefined : runtime.allocateIds();
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(sandboxConfig({ hostname: config.hostname, rootfs: runtime.sandboxRootfs, ids, shareProcessNamespace: config.shareProcessNamespace })));
-    const log = openSync(join(bundle, 'sandbox.log'), 'a');
-    const child = runtime.crun.run(id, bundle, ['pipe', 'pipe', log]);
-    closeSync(log);
+    const child = runtime.crun.run(id, bundle, { stdin: 'pipe', stdout: 'pipe', stderr: { path: join(bundle, 'sandbox.log') } });
     let ended = false;
     const lines = createInterface({ input: child.stdout! });
     const ready = new Promise<void>((resolve, reject) => {
