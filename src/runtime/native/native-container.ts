@@ -12,7 +12,7 @@ import { namespaceOf, signalNamespace } from './namespace-processes.ts';
 import { containerConfig, containerProcess } from './oci-config.ts';
 
 /**
- * One run of a container: `crun run` in the foreground, a direct child of emu,
+ * One run of a container: `crun run` in the foreground, started by the spawner (see spawner.ts),
  * with a fresh writable layer (the previous run's is discarded as this one
  * starts). The container's mount namespace is its own, so it names every process
  * of the container, exec'd ones and those in a shared PID namespace included.

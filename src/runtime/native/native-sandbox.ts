@@ -22,7 +22,7 @@ export interface PodNetwork {
 /**
  * A pod's sandbox: a small container (crun) whose init holds the pod's network,
  * IPC, UTS, PID, mount and — unless the pod uses host ids — user namespaces;
- * its containers join them. Its crun is a direct child of emu, which reaps it.
+ * its containers join them. Its crun is started, and reaped, by the spawner (see spawner.ts).
  */
 export class NativeSandbox implements PodSandbox {
   readonly exited: Promise<void>;
