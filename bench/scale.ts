@@ -1,7 +1,10 @@
 // Throughput: a 200-replica Parallel StatefulSet of a trivial image until all
 // Ready, against 200 bare unshare sandboxes started at once.
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NativeRuntime } from '../src/runtime/native/native-runtime.ts';
 import type { ScenarioContext } from '../src/scenario/context.ts';
 import { applyManifests } from './apply.ts';
 import { loadManifests } from '../src/manifest/load.ts';
@@ -41,5 +44,17 @@ export async function benchParallel(t: ScenarioContext, replicas: number, policy
   });
   await t.api.delete(byKind('StatefulSet')!, 'default', 'trivial');
   await t.engine.waitFor('trivial and its pods gone', () => (t.pods().length === 0 && !t.engine.store.find(byKind('StatefulSet')!, 'default', 'trivial') ? true : undefined), { timeoutMs: Math.max(300, replicas) * 1000 });
+  await layersRemoved(t);
   return run.ms;
+}
+
+/**
+ * A deleted pod's layers are removed in the background; the next run starts once
+ * they are gone, or it would share the disk with hundreds of removals.
+ */
+async function layersRemoved(t: ScenarioContext): Promise<void> {
+  const runtime = t.engine.runtime;
+  if (!(runtime instanceof NativeRuntime)) return;
+  const layers = dirname(runtime.sandboxDir('any'));
+  await pollUntil('the deleted pods\' layers to be removed', () => (readdirSync(layers).every((name) => name === 'sandbox-rootfs') ? true : undefined), { timeoutMs: 600_000, intervalMs: 100 });
 }
