@@ -1,4 +1,4 @@
-import { existsSync, watch } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmuError } from '../../errors.ts';
@@ -49,17 +49,23 @@ export class Crun {
   /**
    * The container's init as the node sees it, once crun has created it (0 if
    * crun ended first). Read again whenever the pid file changes (inotify on
-   * the bundle), and every 50 ms besides.
+   * the bundle), and every 50 ms besides (every 2 ms without inotify).
    */
   async mainPid(bundle: string, ended: () => boolean): Promise<number> {
     let changed = false;
     let wake: (() => void) | undefined;
-    const watcher = watch(bundle, (_event, file) => {
-      if (file !== null && file !== 'pid') return;
-      changed = true;
-      wake?.();
-    });
-    watcher.on('error', () => undefined); // the bundle went with a failed start: the polls see crun end
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(bundle, (_event, file) => {
+        if (file !== null && file !== 'pid') return;
+        changed = true;
+        wake?.();
+      });
+      watcher.on('error', () => undefined); // the bundle went with a failed start: the polls see crun end
+    } catch {
+      // No inotify watch to be had (the user's limit reached): polling alone, more often.
+    }
+    const interval = watcher ? 50 : 2;
     const deadline = Date.now() + 30_000;
     try {
       for (;;) {
@@ -69,11 +75,11 @@ export class Crun {
         if (pid > 0) return pid;
         if (Date.now() > deadline) throw new EmuError('TIMEOUT', `timed out after 30 s waiting for crun to create the container in ${bundle}`);
         // A change while the file was being read is not missed: `changed` says so.
-        if (!changed) await new Promise<void>((resolve) => setTimeout((wake = resolve), 50));
+        if (!changed) await new Promise<void>((resolve) => setTimeout((wake = resolve), interval));
         wake = undefined;
       }
     } finally {
-      watcher.close();
+      watcher?.close();
     }
   }
 
