@@ -139,7 +139,12 @@ export class Spawner {
     helper.stdin!.on('error', () => undefined); // reported through 'exit'
     createInterface({ input: helper.stdout! }).on('line', (line) => {
       const message = JSON.parse(line) as Message;
-      this.live.get(message.id)?.heard(message);
+      try {
+        this.live.get(message.id)?.heard(message);
+      } catch (error) {
+        // A listener's failure (an 'error' nobody listens for) is its own, not every other process's.
+        process.emitWarning(`spawner: ${(error as Error).message}`);
+      }
     });
     const gone = (why: string) => {
       if (this.helper === helper) this.helper = undefined;
