@@ -55,6 +55,14 @@ describe.skipIf(!docker.client)(`network faults on the Docker runtime${skipped}`
   const phase = async (name: string) => JSON.parse((await kubectl(['get', 'fault', name, '-o', 'json'])).stdout).status?.phase;
   const active = (name: string) => pollUntil(`fault ${name} to be in force`, async () => ((await phase(name)) === 'Active' ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
 
+  /** kubectl apply a Fault of this spec (flow-style YAML), and wait until it is in force. */
+  async function applyFault(name: string, spec: string): Promise<void> {
+    const file = `${t.home}/${name}.yaml`;
+    writeFileSync(file, `apiVersion: chaos.emu.dev/v1alpha1\nkind: Fault\nmetadata: {name: ${name}}\nspec: ${spec}\n`);
+    expect((await kubectl(['apply', '-f', file])).stdout).toBe(`fault.chaos.emu.dev/${name} created`);
+    await active(name);
+  }
+
   beforeAll(async () => {
     t = testHome('docker-chaos');
     const up = await emu(['up', '--runtime', 'docker'], t.env);
@@ -95,10 +103,7 @@ describe.skipIf(!docker.client)(`network faults on the Docker runtime${skipped}`
   }, 60_000);
 
   it('a 100 % loss drops everything the pod sends, until its Fault is deleted', async () => {
-    const fault = `${t.home}/lose-web-0.yaml`;
-    writeFileSync(fault, 'apiVersion: chaos.emu.dev/v1alpha1\nkind: Fault\nmetadata: {name: lose-web-0}\nspec: {fault: netem, targets: [web-0], params: {netem: loss, percent: 100}}\n');
-    expect((await kubectl(['apply', '-f', fault])).stdout).toBe('fault.chaos.emu.dev/lose-web-0 created');
-    await active('lose-web-0');
+    await applyFault('lose-web-0', '{fault: netem, targets: [web-0], params: {netem: loss, percent: 100}}');
     // Nothing web-0 sends gets out: neither its requests nor its answers.
     expect(await reach('web-0', 'web-1')).toBe('cut');
     expect(await reach('web-1', 'web-0')).toBe('cut');
@@ -112,10 +117,7 @@ describe.skipIf(!docker.client)(`network faults on the Docker runtime${skipped}`
   }, 60_000);
 
   it('a bandwidth limit is a tbf qdisc on the pod\'s eth0, removed when its Fault is deleted', async () => {
-    const fault = `${t.home}/slow-web-2.yaml`;
-    writeFileSync(fault, 'apiVersion: chaos.emu.dev/v1alpha1\nkind: Fault\nmetadata: {name: slow-web-2}\nspec: {fault: netem, targets: [web-2], params: {netem: bandwidth, rate: 1mbit}}\n');
-    expect((await kubectl(['apply', '-f', fault])).stdout).toBe('fault.chaos.emu.dev/slow-web-2 created');
-    await active('slow-web-2');
+    await applyFault('slow-web-2', '{fault: netem, targets: [web-2], params: {netem: bandwidth, rate: 1mbit}}');
     expect(await inPodNetwork('web-2', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).toMatch(/^qdisc tbf \S+ root .*rate 1Mbit/);
     expect(await reach('web-0', 'web-2')).toBe('HTTP/1.1 200 OK');
     expect((await kubectl(['delete', 'fault', 'slow-web-2'])).stdout).toBe('fault.chaos.emu.dev "slow-web-2" deleted');
