@@ -54,7 +54,7 @@ export class NodeNetwork {
   /**
    * Give a pod's network namespace (held by process `pid`) an eth0 on the bridge
    * and a fresh address. The pod side (address, default route via the node) is
-   * configured from inside the sandbox with the returned settings (see sandbox.ts).
+   * configured from inside the sandbox with the returned settings (see SANDBOX_INIT in runtime/native/oci-config.ts).
    */
   async attachPod(pid: number): Promise<PodAddress> {
     const ip = this.pods.allocate();
