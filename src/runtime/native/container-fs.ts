@@ -30,7 +30,9 @@ export const IMAGE_ROOT = '/emu';
 
 /**
  * Lay out a container's filesystem without touching the host's: a skeleton root
- * (a directory per top-level host directory, the host's symlinks), and an upper
+ * (the host's top-level symlinks; with one overlay per top-level directory, a
+ * directory for each too — with one overlay of the whole root, crun makes those
+ * mount points itself), and an upper
  * layer holding what the container must see from the start — /etc/hosts as a
  * symlink into the cluster DNS directory (which is replaced by rename, so a bind
  * mount of the file would go stale), /etc/resolv.conf, /etc/hostname, and mount

@@ -9,7 +9,7 @@
 //   in:  {op:'spawn', id, file, args, stdin:'pipe'|'ignore', stdout:'pipe'|{path}, stderr:{path}}
 //        (a {path} is opened for appending, mode 0600, given to `owner` [uid, gid] if set)
 //        {op:'write', id, data (base64)}  {op:'end', id}  {op:'kill', id, signal}
-//   out: {ev:'spawned', id, pid}  {ev:'stdout', id, data (base64)}
+//   out: {ev:'stdout', id, data (base64)}
 //        {ev:'exit', id, code, signal}  {ev:'error', id, message}
 // It ends when its stdin does (the daemon went); what it started is the node's.
 import { spawn } from 'node:child_process';
@@ -49,7 +49,6 @@ function start(m) {
     children.delete(m.id);
     send({ ev: 'exit', id: m.id, code, signal });
   });
-  if (child.pid) send({ ev: 'spawned', id: m.id, pid: child.pid });
 }
 
 createInterface({ input: process.stdin }).on('line', (line) => {

@@ -21,7 +21,6 @@ export interface SpawnIo {
 }
 
 type Message =
-  | { ev: 'spawned'; id: number; pid: number }
   | { ev: 'stdout'; id: number; data: string }
   | { ev: 'exit'; id: number; code: number | null; signal: NodeJS.Signals | null }
   | { ev: 'error'; id: number; message: string };
@@ -34,7 +33,6 @@ type Message =
 export class SpawnedProcess extends EventEmitter {
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
-  pid: number | undefined;
   readonly stdin?: Writable;
   readonly stdout?: PassThrough;
   private ended = false;
@@ -68,9 +66,6 @@ export class SpawnedProcess extends EventEmitter {
   heard(message: Message): void {
     if (this.ended) return;
     switch (message.ev) {
-      case 'spawned':
-        this.pid = message.pid;
-        return;
       case 'stdout':
         this.stdout?.write(Buffer.from(message.data, 'base64'));
         return;
